@@ -1,0 +1,12 @@
+/**
+ * SecureMail core: enforces a TLS policy on every connection, with the JDK's provider or Bouncy Castle JSSE.
+ */
+module org.securemail.core {
+    requires transitive org.securemail.policy;
+    requires org.slf4j;
+    requires static org.bouncycastle.tls;
+    requires static org.bouncycastle.provider;
+
+    exports org.securemail.core;
+    exports org.securemail.core.internal to org.securemail.transport;
+}

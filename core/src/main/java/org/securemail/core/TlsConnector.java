@@ -1,0 +1,135 @@
+package org.securemail.core;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.securemail.core.internal.PolicyContext;
+import org.securemail.core.internal.PolicySocketFactory;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.TlsPolicy;
+
+/**
+ * Makes TLS connections that obey one {@link TlsPolicy}. Obtain one from {@link TlsEngine#connector(TlsPolicy)}.
+ *
+ * <p>Every socket it makes sets protocols, suites, groups, signature schemes and SNI explicitly from the policy, checks
+ * the server's chain and host name during the handshake, re-checks what was negotiated after it, records a
+ * {@link Handshake}, and refuses with a {@link TlsRefusedException} naming the rule and the actual value. Nothing falls
+ * back to anything weaker, and no JVM-wide setting is read or changed: the JVM's own settings can only add
+ * restrictions.
+ *
+ * <p>Thread-safe. The {@code SSLContext} behind it is created once, so TLS sessions are cached (and resumed) per
+ * connector.
+ */
+public final class TlsConnector {
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PolicyContext context;
+
+    TlsConnector(TlsPolicy policy) {
+        this.context = new PolicyContext(policy);
+    }
+
+    /**
+     * Returns the policy this connector enforces.
+     *
+     * @return the policy
+     */
+    public TlsPolicy policy() {
+        return context.policy();
+    }
+
+    /**
+     * Returns a socket factory whose sockets enforce the policy in the given mode. Its
+     * {@code createSocket(Socket, host, port, autoClose)} layers TLS over a connected socket (implicit TLS or
+     * STARTTLS); the {@code createSocket(host, port)} variants connect with a 30-second connect timeout.
+     *
+     * @param mode {@link SecurityMode#IMPLICIT_TLS}, {@link SecurityMode#STARTTLS_REQUIRED} or
+     *     {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (which accepts, and records, a server it cannot authenticate)
+     * @return the factory; its sockets implement {@link PolicyEnforcedSocket}
+     * @throws NullPointerException if {@code mode} is null
+     * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT}
+     */
+    public SSLSocketFactory socketFactory(SecurityMode mode) {
+        return new PolicySocketFactory(context, checkMode(mode), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * Layers TLS over a connected socket (for STARTTLS). The handshake runs on the first use of the returned socket,
+     * or when {@link SSLSocket#startHandshake()} is called; closing the returned socket closes {@code connected}.
+     *
+     * @param connected a connected plain socket
+     * @param host the host name the server must prove (and SNI carries)
+     * @param port the port connected to, for messages
+     * @param mode the security mode
+     * @return the TLS socket, implementing {@link PolicyEnforcedSocket}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT}
+     * @throws IOException if the provider cannot create the socket
+     */
+    public SSLSocket layer(Socket connected, String host, int port, SecurityMode mode) throws IOException {
+        Objects.requireNonNull(connected, "connected");
+        Objects.requireNonNull(host, "host");
+        return context.layer(connected, host, port, true, checkMode(mode));
+    }
+
+    /**
+     * Connects with implicit TLS and completes the handshake.
+     *
+     * @param host the host to connect to and verify
+     * @param port the port
+     * @param mode the security mode, usually {@link SecurityMode#IMPLICIT_TLS}
+     * @param connectTimeout how long to wait for the TCP connection
+     * @param readTimeout how long any read, the handshake's included, may wait
+     * @return the connected TLS socket, implementing {@link PolicyEnforcedSocket}, its handshake recorded
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT} or a timeout is not
+     *     positive
+     * @throws TlsRefusedException if the server does not meet the policy
+     * @throws IOException if the connection fails or times out
+     */
+    public SSLSocket connect(String host, int port, SecurityMode mode, Duration connectTimeout, Duration readTimeout)
+            throws IOException {
+        Objects.requireNonNull(host, "host");
+        checkMode(mode);
+        int connectMillis = positiveMillis(connectTimeout, "connectTimeout");
+        int readMillis = positiveMillis(readTimeout, "readTimeout");
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), connectMillis);
+            plain.setSoTimeout(readMillis);
+            SSLSocket tls = context.layer(plain, host, port, true, mode);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private static int positiveMillis(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+    }
+
+    private static SecurityMode checkMode(SecurityMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (mode == SecurityMode.INSECURE_CLEARTEXT) {
+            throw new IllegalArgumentException("mode INSECURE_CLEARTEXT has no TLS; choose IMPLICIT_TLS,"
+                    + " STARTTLS_REQUIRED or STARTTLS_OPPORTUNISTIC");
+        }
+        return mode;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnector{" + context.policy() + "}";
+    }
+}

@@ -1,0 +1,258 @@
+package org.securemail.core.internal;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Security;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import org.securemail.core.Handshake;
+import org.securemail.core.TlsRefusalReason;
+import org.securemail.core.TlsRefusedException;
+import org.securemail.policy.CipherSuite;
+import org.securemail.policy.NamedGroup;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.SignatureScheme;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TlsProvider;
+import org.securemail.policy.TlsVersion;
+
+/**
+ * One policy turned into a ready SSLContext, plus everything needed to make and check its sockets. Thread-safe:
+ * immutable apart from the registry of sockets whose handshake is under way.
+ */
+public final class PolicyContext {
+    private final TlsPolicy policy;
+    private final SSLContext sslContext;
+    private final CertificateVerifier verifier;
+    private final String providerName;
+    private final String[] protocols;
+    private final String[] suites;
+    private final String[] groups;
+    private final String[] schemes;
+    private final ConcurrentHashMap<Socket, ConnectionState> handshaking = new ConcurrentHashMap<>();
+
+    /**
+     * Builds the SSLContext for a policy, without registering any provider or changing any JVM-wide setting.
+     *
+     * @param policy the policy
+     * @throws IllegalStateException if the provider is missing or cannot serve the policy
+     */
+    public PolicyContext(TlsPolicy policy) {
+        this.policy = policy;
+        this.verifier = new CertificateVerifier(policy);
+        this.sslContext = newContext(policy, verifier, handshaking);
+        this.providerName = sslContext.getProvider().getName();
+        this.protocols = policy.versions().stream().map(TlsVersion::protocolName).toArray(String[]::new);
+        this.groups = policy.namedGroups().stream().map(NamedGroup::tlsName).toArray(String[]::new);
+        this.schemes = policy.signatureSchemes().stream().map(SignatureScheme::tlsName).toArray(String[]::new);
+        this.suites = supportedSuites(policy, sslContext, providerName);
+        if (policy.provider() == TlsProvider.BOUNCY_CASTLE && hasDhe(policy)
+                && BouncyCastleSupport.dhMinimumPrimeBits() < policy.minimumDhKeyBits()) {
+            throw new IllegalStateException("this JVM sets " + BouncyCastleSupport.dhMinimumProperty() + "="
+                    + BouncyCastleSupport.dhMinimumPrimeBits() + ", below the policy's minimumDhKeyBits "
+                    + policy.minimumDhKeyBits() + ", and Bouncy Castle offers no per-connection setting for it;"
+                    + " remove that system property, use TlsProvider.JDK, or a policy without DHE suites");
+        }
+    }
+
+    private static boolean hasDhe(TlsPolicy policy) {
+        return policy.cipherSuites().stream().anyMatch(s -> s.keyExchange() == CipherSuite.KeyExchange.DHE);
+    }
+
+    private static SSLContext newContext(TlsPolicy policy, CertificateVerifier verifier,
+                                         ConcurrentHashMap<Socket, ConnectionState> handshaking) {
+        try {
+            SSLContext context;
+            if (policy.provider() == TlsProvider.BOUNCY_CASTLE) {
+                context = SSLContext.getInstance("TLS", bouncyCastle());
+            } else {
+                Provider sun = Security.getProvider("SunJSSE");
+                context = sun != null ? SSLContext.getInstance("TLS", sun) : SSLContext.getInstance("TLS");
+            }
+            KeyManager[] keyManagers = {new SingleKeyManager(policy.clientCertificate().orElse(null), handshaking::get)};
+            TrustManager[] trustManagers = {new PolicyTrustManager(verifier, handshaking::get)};
+            context.init(keyManagers, trustManagers, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create an SSLContext for provider " + policy.provider() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Provider bouncyCastle() {
+        try {
+            return BouncyCastleSupport.newJsseProvider();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("TlsProvider.BOUNCY_CASTLE needs org.bouncycastle:bctls-jdk18on,"
+                    + " bcprov-jdk18on and bcutil-jdk18on (1.84) on the class path; add them or use TlsProvider.JDK",
+                    e);
+        }
+    }
+
+    private static String[] supportedSuites(TlsPolicy policy, SSLContext context, String providerName) {
+        Set<String> supported = new HashSet<>(Arrays.asList(context.getSupportedSSLParameters().getCipherSuites()));
+        List<String> usable = new ArrayList<>();
+        Set<TlsVersion> covered = new HashSet<>();
+        for (CipherSuite s : policy.cipherSuites()) {
+            if (supported.contains(s.name())) {
+                usable.add(s.name());
+                covered.add(s.version());
+            }
+        }
+        for (TlsVersion v : policy.versions()) {
+            if (!covered.contains(v)) {
+                throw new IllegalStateException("provider " + providerName + " supports none of the policy's "
+                        + v.protocolName() + " cipher suites " + policy.cipherSuites()
+                        + "; add suites it supports or use another provider");
+            }
+        }
+        return usable.toArray(new String[0]);
+    }
+
+    /**
+     * Returns the policy this context enforces.
+     *
+     * @return the policy
+     */
+    public TlsPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Layers TLS over a connected socket; the handshake runs on the returned socket's first use.
+     *
+     * @param plain the connected socket
+     * @param host the host connected to, for SNI and name checks
+     * @param port the port connected to
+     * @param autoClose whether closing the TLS socket closes {@code plain}
+     * @param mode the security mode
+     * @return the enforcing socket
+     * @throws IOException if the provider cannot create the socket
+     */
+    public EnforcingSSLSocket layer(Socket plain, String host, int port, boolean autoClose, SecurityMode mode)
+            throws IOException {
+        ConnectionState state = new ConnectionState(host, port, mode);
+        SSLSocket s = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, host, port, autoClose);
+        s.setUseClientMode(true);
+        configure(s, state);
+        handshaking.put(s, state);
+        return new EnforcingSSLSocket(s, this, state);
+    }
+
+    void unregister(SSLSocket s) {
+        handshaking.remove(s);
+    }
+
+    /** Applies the policy to a provider socket; called again right before its handshake. */
+    void configure(SSLSocket s, ConnectionState state) {
+        if (policy.provider() == TlsProvider.BOUNCY_CASTLE) {
+            BouncyCastleSupport.configure(s, protocols, suites, groups, schemes, state.sniHostName);
+            return;
+        }
+        SSLParameters p = s.getSSLParameters();
+        p.setProtocols(protocols);
+        p.setCipherSuites(suites);
+        p.setUseCipherSuitesOrder(true);
+        p.setEndpointIdentificationAlgorithm(null);
+        List<SNIServerName> names = state.sniHostName == null ? List.of() : List.of(new SNIHostName(state.sniHostName));
+        p.setServerNames(names);
+        if (!(p.getAlgorithmConstraints() instanceof ConnectionConstraints)) {
+            p.setAlgorithmConstraints(new ConnectionConstraints(policy, state));
+        }
+        s.setSSLParameters(p);
+    }
+
+    /** Re-checks a completed handshake and records it. */
+    Handshake verifyAfterHandshake(SSLSocket s, ConnectionState state, long startNanos) throws TlsRefusedException {
+        SSLSession session = s.getSession();
+        boolean resumed = !state.isCertificateChecked();
+        Handshake.Builder partial = Handshake.builder().peer(state.host, state.port)
+                .provider(policy.provider(), providerName).sniHostName(state.sniHostName).resumed(resumed);
+        TlsVersion version;
+        try {
+            version = TlsVersion.ofProtocolName(session.getProtocol());
+        } catch (IllegalArgumentException e) {
+            throw refused(state, TlsRefusalReason.PROTOCOL_VERSION, "TLS version below the policy minimum: the"
+                    + " server negotiated " + session.getProtocol() + "; the server must support TLS 1.2 or newer", null);
+        }
+        if (!policy.versions().contains(version)) {
+            throw refused(state, TlsRefusalReason.PROTOCOL_VERSION, "TLS version below the policy minimum: the"
+                    + " server negotiated " + version.protocolName() + ", the policy requires "
+                    + policy.minimumVersion().protocolName() + " or newer", null);
+        }
+        partial.protocol(version);
+        CipherSuite suite;
+        try {
+            suite = CipherSuite.of(session.getCipherSuite());
+        } catch (IllegalArgumentException e) {
+            throw refused(state, TlsRefusalReason.NO_SHARED_CIPHER_SUITE, "cipher suite not allowed by the policy:"
+                    + " the server negotiated " + session.getCipherSuite(), null);
+        }
+        if (!policy.cipherSuites().contains(suite)) {
+            throw refused(state, TlsRefusalReason.NO_SHARED_CIPHER_SUITE, "cipher suite not allowed by the policy:"
+                    + " the server negotiated " + suite, null);
+        }
+        partial.cipherSuite(suite);
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            for (Certificate c : session.getPeerCertificates()) {
+                chain.add((X509Certificate) c);
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            throw refused(state, TlsRefusalReason.HANDSHAKE_FAILED, "server was not authenticated by a certificate"
+                    + " (" + e.getMessage() + ")", null);
+        }
+        partial.peerCertificates(chain);
+        String group = state.keyExchangeGroup();
+        partial.namedGroup(group);
+        try {
+            PolicyTrustManager.check(verifier, state, chain);
+        } catch (CertificateException e) {
+            Refusal r = state.refusal();
+            Handshake h = partial.unauthenticated(r.detail())
+                    .duration(Duration.ofNanos(System.nanoTime() - startNanos)).build();
+            throw new TlsRefusedException(r.reason(), state.host, state.port, state.mode, r.detail(), h, e);
+        }
+        if (group != null && !groupAllowed(group)) {
+            throw refused(state, TlsRefusalReason.WEAK_KEY_EXCHANGE, "key-exchange group not allowed by the policy:"
+                    + " the server chose " + group + ", the policy allows " + Arrays.toString(groups), null);
+        }
+        if (state.authenticationFailure() != null) {
+            partial.unauthenticated(state.authenticationFailure());
+        } else {
+            partial.verifiedHostName(state.normalizedHost);
+        }
+        return partial.duration(Duration.ofNanos(System.nanoTime() - startNanos)).build();
+    }
+
+    private boolean groupAllowed(String group) {
+        if (group.startsWith("DH ")) {
+            return Integer.parseInt(group.substring(3, group.indexOf('-'))) >= policy.minimumDhKeyBits();
+        }
+        return Arrays.asList(groups).contains(group);
+    }
+
+    private static TlsRefusedException refused(ConnectionState state, TlsRefusalReason reason, String detail,
+                                               Handshake handshake) {
+        return new TlsRefusedException(reason, state.host, state.port, state.mode, detail, handshake, null);
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation details of the policy module; not exported, not API. */
+package org.securemail.policy.internal;
