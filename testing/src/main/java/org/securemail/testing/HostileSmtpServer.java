@@ -1,0 +1,506 @@
+package org.securemail.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A scriptable SMTP server on 127.0.0.1, port 0, that records every line it receives, in cleartext or under TLS, and
+ * misbehaves on request: no STARTTLS, STARTTLS refused, data injected after the go-ahead, EHLO failing after TLS,
+ * AUTH answered 530 or 535, 4xx/5xx replies, stalls and dropped connections.
+ */
+public final class HostileSmtpServer implements AutoCloseable {
+
+    /** One line received. */
+    public static final class Line {
+        public final int connection;
+        public final boolean tls;
+        public final String text;
+
+        Line(int connection, boolean tls, String text) {
+            this.connection = connection;
+            this.tls = tls;
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return "#" + connection + (tls ? " TLS " : " CLEAR ") + text;
+        }
+    }
+
+    private final Builder b;
+    private final ServerSocket serverSocket;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hostile-smtp");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
+    private final Deque<String> authReplies;
+    private final CountDownLatch stalled = new CountDownLatch(1);
+    private volatile int connections;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+    private HostileSmtpServer(Builder b) throws IOException {
+        this.b = b;
+        this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
+        this.serverSocket = new ServerSocket();
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        executor.execute(this::acceptLoop);
+    }
+
+    /**
+     * Starts building a server.
+     *
+     * @param tls the server's TLS context (its certificate), or null for a server that cannot do TLS
+     * @return a builder
+     */
+    public static Builder builder(SSLContext tls) {
+        return new Builder(tls);
+    }
+
+    /** Scripts the server's behaviour. */
+    public static final class Builder {
+        private final SSLContext tls;
+        private boolean implicitTls;
+        private boolean offerStartTls = true;
+        private String startTlsReply = "220 2.0.0 Ready to start TLS";
+        private String afterGoAhead = "";
+        private String ehloAfterTlsReply;
+        private String authMechanisms = "PLAIN LOGIN XOAUTH2";
+        private boolean authBeforeTls;
+        private List<String> authReplies = List.of();
+        private String authReply = "235 2.7.0 Authentication successful";
+        private String mailReply = "250 2.1.0 Ok";
+        private Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
+        private String dataReply = "354 End data with <CR><LF>.<CR><LF>";
+        private String finalReply = "250 2.0.0 Ok: queued as TESTQ123";
+        private String stallOn;
+        private String dropOn;
+        private boolean dropAfterData;
+        private String greeting = "220 hostile.test ESMTP ready";
+
+        Builder(SSLContext tls) {
+            this.tls = tls;
+        }
+
+        /** @param v TLS from the first byte @return this */
+        public Builder implicitTls(boolean v) {
+            implicitTls = v;
+            return this;
+        }
+
+        /** @param v whether EHLO in cleartext announces STARTTLS @return this */
+        public Builder offerStartTls(boolean v) {
+            offerStartTls = v;
+            return this;
+        }
+
+        /** @param reply the reply to STARTTLS, e.g. "454 4.7.0 TLS not available" @return this */
+        public Builder startTlsReply(String reply) {
+            startTlsReply = reply;
+            return this;
+        }
+
+        /** @param data bytes sent right after the STARTTLS go-ahead, in the same write @return this */
+        public Builder afterGoAhead(String data) {
+            afterGoAhead = data;
+            return this;
+        }
+
+        /** @param reply the reply to EHLO once TLS is up (e.g. "554 5.5.1 no") @return this */
+        public Builder ehloAfterTlsReply(String reply) {
+            ehloAfterTlsReply = reply;
+            return this;
+        }
+
+        /** @param mechanisms the AUTH mechanisms announced @return this */
+        public Builder authMechanisms(String mechanisms) {
+            authMechanisms = mechanisms;
+            return this;
+        }
+
+        /** @param v whether AUTH is announced in cleartext too @return this */
+        public Builder authBeforeTls(boolean v) {
+            authBeforeTls = v;
+            return this;
+        }
+
+        /** @param reply the final reply to AUTH (235, 535, 530, ...) @return this */
+        public Builder authReply(String reply) {
+            authReply = reply;
+            return this;
+        }
+
+        /** @param replies successive final replies to AUTH, one per attempt; then {@link #authReply} @return this */
+        public Builder authReplies(String... replies) {
+            authReplies = List.of(replies);
+            return this;
+        }
+
+        /** @param reply the reply to MAIL FROM @return this */
+        public Builder mailReply(String reply) {
+            mailReply = reply;
+            return this;
+        }
+
+        /** @param reply the reply to RCPT TO, per address @return this */
+        public Builder rcptReply(Function<String, String> reply) {
+            rcptReply = reply;
+            return this;
+        }
+
+        /** @param reply the reply to DATA @return this */
+        public Builder dataReply(String reply) {
+            dataReply = reply;
+            return this;
+        }
+
+        /** @param reply the reply to the end of data @return this */
+        public Builder finalReply(String reply) {
+            finalReply = reply;
+            return this;
+        }
+
+        /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
+        public Builder stallOn(String verb) {
+            stallOn = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** @param verb close the connection when this command arrives @return this */
+        public Builder dropOn(String verb) {
+            dropOn = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** Closes the connection after the end of data, without a reply. @return this */
+        public Builder dropAfterData() {
+            dropAfterData = true;
+            return this;
+        }
+
+        /** @param greeting the greeting line @return this */
+        public Builder greeting(String greeting) {
+            this.greeting = greeting;
+            return this;
+        }
+
+        /** @return the started server */
+        public HostileSmtpServer start() {
+            try {
+                return new HostileSmtpServer(this);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** @return the port */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** @return every line received, in order */
+    public List<Line> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** @return the lines received before TLS */
+    public List<String> cleartextLines() {
+        List<String> r = new ArrayList<>();
+        for (Line l : lines) {
+            if (!l.tls) {
+                r.add(l.text);
+            }
+        }
+        return r;
+    }
+
+    /** @return the lines received under TLS */
+    public List<String> tlsLines() {
+        List<String> r = new ArrayList<>();
+        for (Line l : lines) {
+            if (l.tls) {
+                r.add(l.text);
+            }
+        }
+        return r;
+    }
+
+    /** @return every byte received in cleartext, as text */
+    public String cleartextBytes() {
+        synchronized (cleartext) {
+            return cleartext.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** @return the message data received (complete messages only) */
+    public List<String> messages() {
+        return Collections.unmodifiableList(messages);
+    }
+
+    /** @return the number of connections accepted */
+    public int connections() {
+        return connections;
+    }
+
+    /**
+     * Waits until the server stalled as scripted.
+     *
+     * @param seconds how long to wait
+     * @return true if it stalled
+     */
+    public boolean awaitStall(int seconds) throws InterruptedException {
+        return stalled.await(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Closes every open connection, as a server that goes away would. */
+    public void dropAllConnections() {
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            try {
+                Socket s = serverSocket.accept();
+                int id = ++connections;
+                open.add(s);
+                executor.execute(() -> serve(s, id));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private final class Conn {
+        final int id;
+        Socket socket;
+        InputStream in;
+        OutputStream out;
+        boolean tls;
+
+        Conn(int id, Socket socket) throws IOException {
+            this.id = id;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        void startTls() throws IOException {
+            SSLSocket ssl = (SSLSocket) b.tls.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            ssl.setUseClientMode(false);
+            ssl.startHandshake();
+            socket = ssl;
+            open.add(ssl);
+            in = ssl.getInputStream();
+            out = ssl.getOutputStream();
+            tls = true;
+        }
+
+        void reply(String... replyLines) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (String r : replyLines) {
+                sb.append(r).append("\r\n");
+            }
+            out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (!tls) {
+                    synchronized (cleartext) {
+                        cleartext.write(c);
+                    }
+                }
+                if (c == '\n') {
+                    break;
+                }
+                line.write(c);
+            }
+            if (c < 0 && line.size() == 0) {
+                return null;
+            }
+            String s = line.toString(StandardCharsets.ISO_8859_1);
+            if (s.endsWith("\r")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            lines.add(new Line(id, tls, s));
+            return s;
+        }
+    }
+
+    private void serve(Socket socket, int id) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            Conn c = new Conn(id, socket);
+            if (b.implicitTls) {
+                c.startTls();
+            }
+            if ("GREETING".equals(b.stallOn)) {
+                stalled.countDown();
+                Thread.sleep(60_000);
+                return;
+            }
+            c.reply(b.greeting);
+            String line;
+            while ((line = c.readLine()) != null) {
+                String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+                if (verb.equals(b.dropOn)) {
+                    return;
+                }
+                if (verb.equals(b.stallOn)) {
+                    stalled.countDown();
+                    Thread.sleep(60_000);
+                    return;
+                }
+                switch (verb) {
+                    case "EHLO":
+                        if (c.tls && b.ehloAfterTlsReply != null) {
+                            c.reply(b.ehloAfterTlsReply);
+                        } else {
+                            c.reply(ehlo(c.tls));
+                        }
+                        break;
+                    case "HELO":
+                        c.reply("250 hostile.test");
+                        break;
+                    case "STARTTLS":
+                        if (c.tls || !b.offerStartTls && !b.startTlsReply.startsWith("220")) {
+                            c.reply("503 5.5.1 TLS already active");
+                            break;
+                        }
+                        byte[] go = (b.startTlsReply + "\r\n" + b.afterGoAhead).getBytes(StandardCharsets.ISO_8859_1);
+                        c.out.write(go);
+                        c.out.flush();
+                        if (b.startTlsReply.startsWith("220")) {
+                            c.startTls();
+                        }
+                        break;
+                    case "AUTH":
+                        auth(c, line);
+                        break;
+                    case "MAIL":
+                        c.reply(b.mailReply);
+                        break;
+                    case "RCPT":
+                        c.reply(b.rcptReply.apply(line.replaceAll("(?i)^RCPT TO:\\s*<?([^>]*)>?.*$", "$1")));
+                        break;
+                    case "DATA":
+                        c.reply(b.dataReply);
+                        if (b.dataReply.startsWith("354")) {
+                            data(c);
+                            if (b.dropAfterData) {
+                                return;
+                            }
+                            c.reply(b.finalReply);
+                        }
+                        break;
+                    case "RSET":
+                    case "NOOP":
+                        c.reply("250 2.0.0 Ok");
+                        break;
+                    case "QUIT":
+                        c.reply("221 2.0.0 Bye");
+                        return;
+                    default:
+                        c.reply("502 5.5.2 Command not recognized");
+                }
+            }
+        } catch (IOException e) {
+            // client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String[] ehlo(boolean tls) {
+        List<String> ext = new ArrayList<>();
+        ext.add("hostile.test");
+        ext.add("8BITMIME");
+        ext.add("ENHANCEDSTATUSCODES");
+        if (!tls && b.offerStartTls && b.tls != null) {
+            ext.add("STARTTLS");
+        }
+        if (tls || b.authBeforeTls) {
+            ext.add("AUTH " + b.authMechanisms);
+        }
+        String[] out = new String[ext.size()];
+        for (int i = 0; i < ext.size(); i++) {
+            out[i] = "250" + (i == ext.size() - 1 ? " " : "-") + ext.get(i);
+        }
+        return out;
+    }
+
+    private void auth(Conn c, String line) throws IOException {
+        String[] parts = line.split(" ");
+        String mech = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
+        if (mech.equals("LOGIN") && parts.length == 2) {
+            c.reply("334 VXNlcm5hbWU6");
+            c.readLine();
+            c.reply("334 UGFzc3dvcmQ6");
+            c.readLine();
+        } else if (parts.length == 2) {
+            c.reply("334 ");
+            c.readLine();
+        }
+        String r = authReplies.poll();
+        c.reply(r != null ? r : b.authReply);
+    }
+
+    private void data(Conn c) throws IOException {
+        StringBuilder msg = new StringBuilder();
+        String l;
+        while ((l = c.readLine()) != null) {
+            if (l.equals(".")) {
+                messages.add(msg.toString());
+                return;
+            }
+            msg.append(l).append("\r\n");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        dropAllConnections();
+        executor.shutdownNow();
+    }
+}

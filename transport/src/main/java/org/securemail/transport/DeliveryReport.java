@@ -1,0 +1,150 @@
+package org.securemail.transport;
+
+import jakarta.mail.internet.InternetAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.securemail.core.Handshake;
+import org.securemail.policy.SecurityMode;
+
+/**
+ * The outcome of one message the server accepted: who it was accepted for, who was rejected and why, the server's
+ * final reply and queue id, how the connection was protected, and how long it took. A report exists only after the
+ * server's 250 reply to the end of the message.
+ *
+ * <p>Immutable. {@link #toString()} holds no secret.
+ */
+public final class DeliveryReport {
+    private static final Pattern[] QUEUE_ID = {
+        Pattern.compile("queued as ([A-Za-z0-9._-]+)", Pattern.CASE_INSENSITIVE),
+        Pattern.compile("\\bid=([A-Za-z0-9._@<>-]+)", Pattern.CASE_INSENSITIVE),
+        Pattern.compile("InternalId=([0-9]+)"),
+        Pattern.compile("^250[ -]2\\.0\\.0 ([A-Za-z0-9]{8,}) Message accepted"),
+    };
+
+    private final String host;
+    private final int port;
+    private final SecurityMode mode;
+    private final Handshake handshake;
+    private final List<InternetAddress> accepted;
+    private final Map<InternetAddress, String> rejected;
+    private final String finalReply;
+    private final String messageId;
+    private final boolean connectionReused;
+    private final Duration connectDuration;
+    private final Duration transactionDuration;
+
+    DeliveryReport(String host, int port, SecurityMode mode, Handshake handshake, List<InternetAddress> accepted,
+                   Map<InternetAddress, String> rejected, String finalReply, String messageId,
+                   boolean connectionReused, Duration connectDuration, Duration transactionDuration) {
+        this.host = host;
+        this.port = port;
+        this.mode = mode;
+        this.handshake = handshake;
+        this.accepted = List.copyOf(accepted);
+        this.rejected = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
+        this.finalReply = Objects.requireNonNull(finalReply, "finalReply").trim();
+        this.messageId = messageId;
+        this.connectionReused = connectionReused;
+        this.connectDuration = connectDuration;
+        this.transactionDuration = transactionDuration;
+    }
+
+    /** @return the server's host */
+    public String host() {
+        return host;
+    }
+
+    /** @return the server's port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the connection's security mode */
+    public SecurityMode mode() {
+        return mode;
+    }
+
+    /**
+     * Returns the TLS handshake of the connection the message went over.
+     *
+     * @return the handshake, or empty for a cleartext connection (opportunistic mode without STARTTLS, or the
+     *     insecure development mode)
+     */
+    public Optional<Handshake> handshake() {
+        return Optional.ofNullable(handshake);
+    }
+
+    /** @return whether the message travelled inside TLS */
+    public boolean isEncrypted() {
+        return handshake != null;
+    }
+
+    /** @return the recipients the server accepted the message for */
+    public List<InternetAddress> accepted() {
+        return accepted;
+    }
+
+    /** @return the recipients the server rejected, each with its reply; empty when all were accepted */
+    public Map<InternetAddress, String> rejected() {
+        return rejected;
+    }
+
+    /** @return the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ} */
+    public String finalReply() {
+        return finalReply;
+    }
+
+    /**
+     * Returns the server's queue id for the message, when its final reply carries one in a known form (Postfix
+     * "queued as", Sendmail, Exchange "InternalId", "id=").
+     *
+     * @return the queue id, or empty
+     */
+    public Optional<String> queueId() {
+        for (Pattern p : QUEUE_ID) {
+            Matcher m = p.matcher(finalReply);
+            if (m.find()) {
+                return Optional.of(m.group(1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the Message-ID header of the message sent, when it has one */
+    public Optional<String> messageId() {
+        return Optional.ofNullable(messageId);
+    }
+
+    /** @return whether the message went over a pooled connection that was already open */
+    public boolean isConnectionReused() {
+        return connectionReused;
+    }
+
+    /** @return how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection */
+    public Duration connectDuration() {
+        return connectDuration;
+    }
+
+    /** @return how long the transaction took, from MAIL FROM to the final reply */
+    public Duration transactionDuration() {
+        return transactionDuration;
+    }
+
+    @Override
+    public String toString() {
+        return "DeliveryReport{" + host + ":" + port + " " + mode + ", "
+                + (handshake == null ? "cleartext" : handshake.protocol().protocolName() + " "
+                + handshake.cipherSuite().name() + (handshake.isAuthenticated() ? "" : " UNAUTHENTICATED"))
+                + ", accepted=" + accepted + (rejected.isEmpty() ? "" : ", rejected=" + rejected.keySet())
+                + ", reply=\"" + finalReply + "\"" + queueId().map(q -> ", queueId=" + q).orElse("")
+                + ", connect=" + connectDuration.toMillis() + " ms" + (connectionReused ? " (reused)" : "")
+                + ", transaction=" + transactionDuration.toMillis() + " ms}";
+    }
+}

@@ -1,0 +1,445 @@
+package org.securemail.transport;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.securemail.core.TlsEngine;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.transport.internal.HardenedSmtpTransport;
+import org.securemail.transport.internal.MailProperties;
+import org.securemail.transport.internal.MessageHygiene;
+import org.securemail.transport.internal.PreparedMessage;
+import org.securemail.transport.internal.TransportPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends mail over SMTP so that the credentials and the message travel only inside TLS that meets the policy (or, in
+ * opportunistic relay mode, in cleartext only when the server offers no STARTTLS). Create one with
+ * {@link SecureMail#smtp(String)}; share it: it is thread-safe and keeps a small pool of open connections.
+ *
+ * <pre>{@code
+ * try (SmtpSender sender = SecureMail.smtp("smtp.example.com")
+ *         .credentials(Credentials.password("app@example.com", password))
+ *         .build()) {
+ *     DeliveryReport report = sender.send(message);
+ * }
+ * }</pre>
+ *
+ * <p>{@link #send(MimeMessage)} returns only after the server's 250 reply to the end of the message. Failures are
+ * typed: {@link MailSecurityException} (refused for security; nothing was sent outside TLS),
+ * {@link TransientDeliveryException} (retry later), {@link PermanentDeliveryException} (do not retry as is),
+ * {@link AmbiguousDeliveryException} (the server may or may not have the message), {@link InvalidMessageException}
+ * (nothing was sent), {@link CredentialsRejectedException}.
+ */
+public final class SmtpSender implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.smtp");
+
+    private final SessionFactory.Spec spec;
+    private final Session session;
+    private final TransportPool<HardenedSmtpTransport> pool;
+
+    private SmtpSender(SessionFactory.Spec spec, int maxConnections, Duration idleTimeout) {
+        this.spec = spec;
+        this.session = SessionFactory.smtp(spec);
+        Duration borrowTimeout = spec.timeouts.connect().plus(spec.timeouts.read());
+        this.pool = new TransportPool<>(new TransportPool.Connections<>() {
+            @Override
+            public HardenedSmtpTransport open() throws MessagingException {
+                HardenedSmtpTransport t = SessionFactory.smtpTransport(session);
+                t.connect();
+                return t;
+            }
+
+            @Override
+            public boolean healthy(HardenedSmtpTransport t) {
+                return t.isConnected();
+            }
+
+            @Override
+            public void close(HardenedSmtpTransport t) {
+                try {
+                    t.close();
+                } catch (MessagingException ignored) {
+                    // closing a connection we no longer use
+                }
+            }
+        }, maxConnections, idleTimeout, borrowTimeout);
+    }
+
+    /**
+     * Starts building a sender for a server.
+     *
+     * @param host the SMTP server's host name (verified against its certificate) or address
+     * @return a builder
+     * @throws NullPointerException if {@code host} is null
+     * @throws IllegalArgumentException if {@code host} is empty or contains whitespace
+     */
+    public static Builder builder(String host) {
+        return new Builder(host);
+    }
+
+    /**
+     * Sends a message to all its recipients (To, Cc and Bcc; Bcc is never transmitted as a header).
+     *
+     * <p>The message is checked before anything is sent (see {@link InvalidMessageException}) and serialized once;
+     * its {@code saveChanges()} is called, as {@code Transport.send} does. A connection that broke while idle is
+     * replaced and the message sent on a new one, but a message is never sent twice.
+     *
+     * @param message the message
+     * @return the report, after the server's 250 reply to the end of the message; recipients the server rejected are
+     *     listed in it when at least one was accepted
+     * @throws NullPointerException if {@code message} is null
+     * @throws IllegalStateException if the sender is closed
+     * @throws InvalidMessageException if the message could smuggle content or lacks a sender or recipient
+     * @throws MailSecurityException if the connection could not be protected as the mode promises
+     * @throws TransientDeliveryException if the server or network failed in a way that may pass
+     * @throws PermanentDeliveryException if the server refused the message, sender or every recipient
+     * @throws AmbiguousDeliveryException if the connection was lost after the whole message was sent
+     * @throws CredentialsRejectedException if the server rejected the credentials
+     * @throws MessagingException for other failures
+     */
+    public DeliveryReport send(MimeMessage message) throws MessagingException {
+        Objects.requireNonNull(message, "message");
+        message.saveChanges();
+        Address[] recipients = message.getAllRecipients();
+        MessageHygiene.checkRecipients(recipients);
+        PreparedMessage prepared = MessageHygiene.prepare(message);
+        for (int attempt = 0; ; attempt++) {
+            TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
+            HardenedSmtpTransport t = lease.connection();
+            long start = System.nanoTime();
+            try {
+                t.sendMessage(prepared, recipients);
+                pool.release(lease, true);
+                return report(t, lease, prepared, Map.of(), start);
+            } catch (SMTPSendFailedException partial) {
+                pool.release(lease, true);
+                return report(t, lease, prepared, rejections(partial), start);
+            } catch (MessagingException e) {
+                pool.release(lease, false);
+                if (attempt == 0 && lease.reused() && t.failedBeforeTransaction() && brokenConnection(e)) {
+                    LOG.info("SMTP {}:{} pooled connection broke before the transaction began ({}); sending on a new"
+                            + " connection", spec.host, spec.port, e.getMessage());
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static boolean brokenConnection(MessagingException e) {
+        return e instanceof TransientDeliveryException
+                && (((TransientDeliveryException) e).replyCode() == -1
+                    || ((TransientDeliveryException) e).replyCode() == 421);
+    }
+
+    private static Map<InternetAddress, String> rejections(SMTPSendFailedException partial) {
+        Map<InternetAddress, String> rejected = new LinkedHashMap<>();
+        for (Exception e = partial.getNextException(); e != null;
+             e = e instanceof MessagingException ? ((MessagingException) e).getNextException() : null) {
+            if (e instanceof SMTPAddressFailedException) {
+                SMTPAddressFailedException a = (SMTPAddressFailedException) e;
+                rejected.put(a.getAddress(), a.getMessage() == null ? "" : a.getMessage().trim());
+            }
+        }
+        return rejected;
+    }
+
+    private DeliveryReport report(HardenedSmtpTransport t, TransportPool.Lease<HardenedSmtpTransport> lease,
+                                  PreparedMessage prepared, Map<InternetAddress, String> rejected, long start)
+            throws MessagingException {
+        List<InternetAddress> accepted = new ArrayList<>();
+        for (Address a : t.deliveredTo()) {
+            accepted.add((InternetAddress) a);
+        }
+        DeliveryReport report = new DeliveryReport(spec.host, spec.port, spec.mode, t.handshake().orElse(null),
+                accepted, rejected, String.valueOf(t.finalReply()), prepared.getMessageID(), lease.reused(),
+                lease.connectDuration(), Duration.ofNanos(System.nanoTime() - start));
+        LOG.debug("SMTP delivered: {}", report);
+        return report;
+    }
+
+    /**
+     * Returns a Jakarta Mail session with the same settings, for code that sends with {@code Transport.send(msg)} or
+     * frameworks that take a Session (Spring's {@code JavaMailSenderImpl.setSession}). Its transports enforce the
+     * same policy, mode, timeouts and message checks, without pooling. Messages must be created with this session
+     * ({@code new MimeMessage(session)}) for {@code Transport.send} to use it.
+     *
+     * @return the session
+     */
+    public Session session() {
+        return session;
+    }
+
+    /** Closes the idle pooled connections; connections in use are closed when their send completes. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpSender{" + spec.host + ":" + spec.port + ", " + spec.mode + ", "
+                + (spec.credentials == null ? "no credentials" : spec.credentials) + "}";
+    }
+
+    /** Builds an {@link SmtpSender} or a drop-in {@link Session}. Setters check their argument at once. */
+    public static final class Builder {
+        private final String host;
+        private SecurityMode mode = SecurityMode.STARTTLS_REQUIRED;
+        private int port;
+        private Credentials credentials;
+        private TlsPolicy policy = TlsPolicy.MODERN;
+        private TlsEngine engine;
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private int maxConnections = 4;
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private String heloName;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+
+        private Builder(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("host must be a host name or address without spaces: \"" + host
+                        + "\"");
+            }
+            this.host = host;
+        }
+
+        /**
+         * Sets the security mode: {@link SecurityMode#STARTTLS_REQUIRED} (the default, port 587),
+         * {@link SecurityMode#IMPLICIT_TLS} (port 465) or {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (port 25, for
+         * relaying between mail servers, never with credentials).
+         *
+         * @param mode the mode
+         * @return this builder
+         * @throws NullPointerException if {@code mode} is null
+         * @throws IllegalArgumentException for {@link SecurityMode#INSECURE_CLEARTEXT}: use
+         *     {@link #insecureCleartextForLocalDevelopment()}
+         */
+        public Builder mode(SecurityMode mode) {
+            Objects.requireNonNull(mode, "mode");
+            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
+                throw new IllegalArgumentException("mode INSECURE_CLEARTEXT is not set through mode(...); call"
+                        + " insecureCleartextForLocalDevelopment() if you really mean an unencrypted local relay");
+            }
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * Sends without any TLS, for a development relay on this machine (MailHog, Mailpit, a test container). Mail
+         * travels unencrypted; credentials cannot be set. Building logs a WARN.
+         *
+         * @return this builder
+         */
+        public Builder insecureCleartextForLocalDevelopment() {
+            this.mode = SecurityMode.INSECURE_CLEARTEXT;
+            return this;
+        }
+
+        /**
+         * Sets the port; by default 465 for implicit TLS, 587 for STARTTLS_REQUIRED, 25 otherwise.
+         *
+         * @param port 1 to 65535
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 1 and 65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the credentials, sent only inside TLS that met the policy.
+         *
+         * @param credentials a password or an OAuth 2.0 token supplier
+         * @return this builder
+         * @throws NullPointerException if {@code credentials} is null
+         */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Sets the TLS policy; {@link TlsPolicy#MODERN} by default.
+         *
+         * @param policy the policy
+         * @return this builder
+         * @throws NullPointerException if {@code policy} is null
+         */
+        public Builder policy(TlsPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Shares a TLS engine (and its SSLContext cache) with other senders and fetchers; each sender has its own by
+         * default.
+         *
+         * @param engine the engine
+         * @return this builder
+         * @throws NullPointerException if {@code engine} is null
+         */
+        public Builder tlsEngine(TlsEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
+         * Sets the connect, read and write timeouts; {@link Timeouts#DEFAULT} by default.
+         *
+         * @param timeouts the timeouts
+         * @return this builder
+         * @throws NullPointerException if {@code timeouts} is null
+         */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /**
+         * Sets how many connections the sender keeps open at most (4 by default); a send waits for a free one when all
+         * are in use.
+         *
+         * @param maxConnections 1 to 100
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1 || maxConnections > 100) {
+                throw new IllegalArgumentException("maxConnections must be between 1 and 100: " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Sets how long an unused connection stays open (60 seconds by default). Servers close idle connections
+         * themselves after a few minutes; a connection is checked with NOOP before it is reused.
+         *
+         * @param idleTimeout a positive duration
+         * @return this builder
+         * @throws NullPointerException if {@code idleTimeout} is null
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /**
+         * Sets the name this client gives in EHLO; by default the address literal of its end of the connection, e.g.
+         * {@code [192.0.2.10]} (no DNS lookup).
+         *
+         * @param heloName a host name
+         * @return this builder
+         * @throws NullPointerException if {@code heloName} is null
+         * @throws IllegalArgumentException if it is empty or contains whitespace or control characters
+         */
+        public Builder heloName(String heloName) {
+            Objects.requireNonNull(heloName, "heloName");
+            if (heloName.isEmpty() || heloName.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw new IllegalArgumentException("heloName must be a host name without spaces or control"
+                        + " characters: \"" + heloName + "\"");
+            }
+            this.heloName = heloName;
+            return this;
+        }
+
+        /**
+         * Adds a Jakarta Mail property that does not touch security: MIME formatting ({@code mail.mime.*}) and SMTP
+         * options such as {@code mail.smtp.dsn.notify}, {@code mail.smtp.dsn.ret}, {@code mail.smtp.allow8bitmime}.
+         * Properties that could weaken the connection (trust, protocols, suites, socket factories, fallback,
+         * provider classes, STARTTLS, authentication, timeouts) are refused with a message naming what to use
+         * instead.
+         *
+         * @param key the property name
+         * @param value its value
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if the property is not accepted
+         */
+        public Builder property(String key, String value) {
+            MailProperties.checkUserProperty("smtp", key, value);
+            properties.put(key, value);
+            return this;
+        }
+
+        private SessionFactory.Spec spec() {
+            if (credentials != null && mode == SecurityMode.STARTTLS_OPPORTUNISTIC) {
+                throw new IllegalStateException("credentials are never sent in STARTTLS_OPPORTUNISTIC mode, which may"
+                        + " fall back to cleartext (RFC 8314, RFC 7435); use mode(SecurityMode.STARTTLS_REQUIRED) or"
+                        + " mode(SecurityMode.IMPLICIT_TLS) for submission");
+            }
+            if (credentials != null && mode == SecurityMode.INSECURE_CLEARTEXT) {
+                throw new IllegalStateException("credentials are never sent without TLS; a local development relay"
+                        + " does not need them");
+            }
+            SessionFactory.Spec s = new SessionFactory.Spec();
+            s.protocol = "smtp";
+            s.host = host;
+            s.mode = mode;
+            s.port = port != 0 ? port : mode == SecurityMode.IMPLICIT_TLS ? 465
+                    : mode == SecurityMode.STARTTLS_REQUIRED ? 587 : 25;
+            s.credentials = credentials;
+            s.policy = policy;
+            s.engine = engine != null ? engine : TlsEngine.create();
+            s.timeouts = timeouts;
+            s.userProperties = Map.copyOf(properties);
+            s.heloName = heloName;
+            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
+                LOG.warn("SecureMail sender for {}:{} is INSECURE_CLEARTEXT: mail travels unencrypted; use it only"
+                        + " with a development relay on this machine", host, s.port);
+            }
+            return s;
+        }
+
+        /**
+         * Builds the sender.
+         *
+         * @return the sender
+         * @throws IllegalStateException if credentials are set in a mode that never sends them (opportunistic or
+         *     insecure cleartext), or the policy's provider cannot be used
+         */
+        public SmtpSender build() {
+            return new SmtpSender(spec(), maxConnections, idleTimeout);
+        }
+
+        /**
+         * Builds a drop-in Jakarta Mail session with these settings (see {@link SmtpSender#session()}); no pool.
+         *
+         * @return the session
+         * @throws IllegalStateException as {@link #build()}
+         */
+        public Session buildSession() {
+            return SessionFactory.smtp(spec());
+        }
+
+        @Override
+        public String toString() {
+            return "SmtpSender.Builder{" + host + ", " + mode.name().toLowerCase(Locale.ROOT) + "}";
+        }
+    }
+}

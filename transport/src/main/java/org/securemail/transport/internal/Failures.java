@@ -1,0 +1,295 @@
+package org.securemail.transport.internal;
+
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.securemail.core.Handshake;
+import org.securemail.core.TlsRefusalReason;
+import org.securemail.core.TlsRefusedException;
+import org.securemail.policy.SecurityMode;
+import org.securemail.transport.AmbiguousDeliveryException;
+import org.securemail.transport.CredentialsRejectedException;
+import org.securemail.transport.MailSecurityException;
+import org.securemail.transport.PermanentDeliveryException;
+import org.securemail.transport.TransientDeliveryException;
+
+/**
+ * Turns what Jakarta Mail throws into SecureMail's typed failures: a security refusal, transient, permanent or
+ * ambiguous delivery failures, rejected credentials; each saying what happened, where, and what to do.
+ */
+public final class Failures {
+    private static final Pattern REPLY_CODE = Pattern.compile("(?:response: |^)([2-5]\\d\\d)[ -]");
+
+    private Failures() {
+    }
+
+    /** Walks causes and chained exceptions. */
+    static List<Throwable> chain(Throwable t) {
+        List<Throwable> all = new ArrayList<>();
+        while (t != null && !all.contains(t) && all.size() < 20) {
+            all.add(t);
+            Throwable next = t instanceof MessagingException && ((MessagingException) t).getNextException() != null
+                    ? ((MessagingException) t).getNextException() : t.getCause();
+            t = next;
+        }
+        return all;
+    }
+
+    /**
+     * Finds a security refusal anywhere in a failure and returns it as a {@link MailSecurityException}.
+     *
+     * @param failure what Jakarta Mail threw
+     * @param protocol the protocol name for messages
+     * @param ctx the connection, or null
+     * @param host the host
+     * @param port the port
+     * @param mode the mode
+     * @return the security exception, or null when the failure is not about security
+     */
+    public static MailSecurityException security(Exception failure, String protocol, ConnectionContext ctx,
+                                                 String host, int port, SecurityMode mode) {
+        List<String> caps = ctx == null ? List.of() : ctx.cleartextReplies();
+        Handshake h = ctx == null ? null : ctx.handshake().orElse(null);
+        for (Throwable t : chain(failure)) {
+            if (t instanceof MailSecurityException) {
+                return (MailSecurityException) t;
+            }
+            if (t instanceof CleartextGuardException) {
+                CleartextGuardException g = (CleartextGuardException) t;
+                return new MailSecurityException(g.reason(), protocol, host, port, mode, g.getMessage(), g.fix(), h,
+                        caps, failure);
+            }
+            if (t instanceof TlsRefusedException) {
+                TlsRefusedException r = (TlsRefusedException) t;
+                return new MailSecurityException(MailSecurityException.Reason.TLS_REFUSED, protocol, host, port, mode,
+                        "refused the TLS connection (" + r.reason() + "): " + tlsDetail(r),
+                        portHint(r, port, mode), r.handshake().orElse(h), caps, failure);
+            }
+        }
+        return null;
+    }
+
+    private static String tlsDetail(TlsRefusedException r) {
+        String m = r.getMessage();
+        String prefix = r.host() + ":" + r.port() + " ";
+        String suffix = " (mode " + r.mode() + ")";
+        if (m.startsWith(prefix)) {
+            m = m.substring(prefix.length());
+        }
+        if (m.endsWith(suffix)) {
+            m = m.substring(0, m.length() - suffix.length());
+        }
+        return m;
+    }
+
+    private static String portHint(TlsRefusedException r, int port, SecurityMode mode) {
+        if (r.reason() == TlsRefusalReason.HANDSHAKE_FAILED && mode == SecurityMode.IMPLICIT_TLS
+                && (port == 587 || port == 25 || port == 143 || port == 110)) {
+            return "port " + port + " usually speaks cleartext first: use mode(SecurityMode.STARTTLS_REQUIRED), or"
+                    + " the implicit-TLS port (465, 993, 995)";
+        }
+        return null;
+    }
+
+    /**
+     * Translates a failure to open an SMTP connection.
+     *
+     * @param e what Jakarta Mail threw
+     * @param ctx the connection
+     * @param user the user name, for rejected credentials
+     * @return the typed failure
+     */
+    public static MessagingException smtpConnect(MessagingException e, ConnectionContext ctx, String user) {
+        MailSecurityException sec = security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
+        if (sec != null) {
+            return sec;
+        }
+        String text = String.valueOf(e.getMessage());
+        if (text.startsWith("STARTTLS is required but host does not support STARTTLS")) {
+            return notOffered("SMTP", ctx, "STARTTLS");
+        }
+        if (e instanceof AuthenticationFailedException) {
+            return new CredentialsRejectedException(ctx.host(), ctx.port(), ctx.mode(), user, e.getMessage(), e);
+        }
+        Matcher m = REPLY_CODE.matcher(text);
+        if (text.startsWith("Got bad greeting") && m.find()) {
+            int code = Integer.parseInt(m.group(1));
+            String reply = text.substring(text.indexOf("response: ") + 10);
+            return code >= 500
+                    ? new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), "refused the connection",
+                            code, reply, "the server does not accept mail from this client", null, e, null, null)
+                    : new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), "refused the connection for"
+                            + " now", code, reply, "retry later", null, e, null, null);
+        }
+        return ioFailure(e, ctx, "could not open the SMTP connection", "retry later; nothing was sent");
+    }
+
+    static MailSecurityException notOffered(String protocol, ConnectionContext ctx, String command) {
+        return new MailSecurityException(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, protocol, ctx.host(),
+                ctx.port(), ctx.mode(), "did not offer " + command,
+                "the server or a network device stripped it; nothing was sent" + (ctx.port() == 465 || ctx.port() == 993
+                        || ctx.port() == 995 ? "; port " + ctx.port() + " expects implicit TLS: use"
+                        + " mode(SecurityMode.IMPLICIT_TLS)" : ""), null, ctx.cleartextReplies(), null);
+    }
+
+    /** Translates a connection-level I/O failure into a transient failure with a hint. */
+    static TransientDeliveryException ioFailure(Exception e, ConnectionContext ctx, String what, String fix) {
+        String hint = fix;
+        for (Throwable t : chain(e)) {
+            if (t instanceof UnknownHostException) {
+                hint = "the host name " + ctx.host() + " does not resolve; check it";
+                break;
+            }
+            if (t instanceof ConnectException) {
+                hint = "nothing accepts connections on port " + ctx.port() + "; check the host and port, or retry later";
+                break;
+            }
+            if (t instanceof SocketTimeoutException) {
+                hint = "the server did not answer in time";
+                if (ctx.mode() != SecurityMode.IMPLICIT_TLS && (ctx.port() == 465 || ctx.port() == 993
+                        || ctx.port() == 995) && ctx.cleartextReplies().isEmpty()) {
+                    hint += "; port " + ctx.port() + " expects implicit TLS: use mode(SecurityMode.IMPLICIT_TLS)";
+                } else {
+                    hint += "; retry later, or raise the read timeout with timeouts(...)";
+                }
+                break;
+            }
+        }
+        return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, -1, null, hint,
+                ctx.handshake().orElse(null), e, null, null);
+    }
+
+    /**
+     * Translates a failure of a transaction: the reply to MAIL FROM, RCPT TO, DATA or the end of data, or a lost
+     * connection.
+     *
+     * @param e what Jakarta Mail threw
+     * @param ctx the connection
+     * @param finalDotSent whether the end of data had been sent when it failed
+     * @return the typed failure
+     */
+    public static MessagingException smtpSend(MessagingException e, ConnectionContext ctx, boolean finalDotSent) {
+        MailSecurityException sec = security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
+        if (sec != null) {
+            return sec;
+        }
+        Handshake h = ctx.handshake().orElse(null);
+        Address[] unsent = e instanceof SendFailedException ? ((SendFailedException) e).getValidUnsentAddresses() : null;
+        Address[] invalid = e instanceof SendFailedException ? ((SendFailedException) e).getInvalidAddresses() : null;
+        if (e instanceof SMTPSenderFailedException) {
+            SMTPSenderFailedException s = (SMTPSenderFailedException) e;
+            String fix = s.getReturnCode() == 530 ? "the server requires authentication: configure credentials(...)"
+                    : "check the sender address " + s.getAddress() + " and that this account may use it";
+            return byCode(ctx, "rejected the sender (MAIL FROM)", s.getReturnCode(), s.getMessage(), fix, h, e,
+                    unsent, invalid);
+        }
+        if (e instanceof SMTPSendFailedException) {
+            SMTPSendFailedException s = (SMTPSendFailedException) e;
+            int code = s.getReturnCode();
+            String command = s.getCommand();
+            if (".".equals(command)) {
+                if (code < 400) {
+                    return ambiguous(ctx, e, "the server gave no valid reply to the end of the message (" + code + ")");
+                }
+                return byCode(ctx, "rejected the message after receiving it", code, s.getMessage(),
+                        code >= 500 ? "the server refused the content (size, policy or spam rules)"
+                                : "retry later", h, e, unsent, invalid);
+            }
+            if ("DATA".equals(command)) {
+                return byCode(ctx, "refused DATA", code, s.getMessage(), "retry later", h, e, unsent, invalid);
+            }
+            if (invalid != null && invalid.length > 0 && (unsent == null || unsent.length == 0)) {
+                return allRecipientsRejected(ctx, e, invalid, h);
+            }
+            return byCode(ctx, "failed during " + command, code, s.getMessage(), "retry later", h, e, unsent, invalid);
+        }
+        if (e instanceof SendFailedException && invalid != null && invalid.length > 0
+                && (unsent == null || unsent.length == 0)) {
+            return allRecipientsRejected(ctx, e, invalid, h);
+        }
+        if (finalDotSent) {
+            return ambiguous(ctx, e, "the connection was lost after the whole message was sent, before the server"
+                    + " confirmed it");
+        }
+        return ioFailure(e, ctx, "lost the connection before the message was complete",
+                "the message was not delivered (an incomplete message is discarded by the server); retry");
+    }
+
+    private static MessagingException allRecipientsRejected(ConnectionContext ctx, MessagingException e,
+                                                            Address[] invalid, Handshake h) {
+        boolean allTransient = true;
+        StringBuilder replies = new StringBuilder();
+        int firstCode = -1;
+        for (Throwable t : chain(e)) {
+            if (t instanceof SMTPAddressFailedException) {
+                SMTPAddressFailedException a = (SMTPAddressFailedException) t;
+                if (firstCode < 0) {
+                    firstCode = a.getReturnCode();
+                }
+                allTransient &= a.getReturnCode() >= 400 && a.getReturnCode() < 500;
+                if (replies.length() > 0) {
+                    replies.append("; ");
+                }
+                replies.append(a.getAddress()).append(": ").append(DeliveryText.oneLine(a.getMessage()));
+            }
+        }
+        String what = "rejected every recipient";
+        String reply = replies.length() == 0 ? null : replies.toString();
+        return allTransient && firstCode > 0
+                ? new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, reply,
+                        "retry later", h, e, null, invalid)
+                : new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, reply,
+                        "check the recipient addresses", h, e, null, invalid);
+    }
+
+    private static MessagingException byCode(ConnectionContext ctx, String what, int code, String reply, String fix,
+                                             Handshake h, Exception e, Address[] unsent, Address[] invalid) {
+        if (code >= 500) {
+            return new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply, fix, h, e,
+                    unsent, invalid);
+        }
+        if (code >= 400) {
+            return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply,
+                    "retry later", h, e, unsent, invalid);
+        }
+        return ioFailure(e, ctx, what, "retry");
+    }
+
+    private static AmbiguousDeliveryException ambiguous(ConnectionContext ctx, Exception e, String what) {
+        return new AmbiguousDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, -1, null,
+                "the server may or may not have accepted the message: retrying may deliver it twice",
+                ctx.handshake().orElse(null), e, null, null);
+    }
+
+    /** Whether a failure happened at the I/O level (not a reply). */
+    static boolean isIo(Throwable e) {
+        for (Throwable t : chain(e)) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Text helpers shared with the public exceptions. */
+    static final class DeliveryText {
+        private DeliveryText() {
+        }
+
+        static String oneLine(String s) {
+            return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package org.securemail.transport.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.SocketFactory;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.securemail.core.TlsConnector;
+import org.securemail.policy.SecurityMode;
+import org.securemail.transport.MailSecurityException;
+
+/**
+ * Everything one SecureMail-built Jakarta Mail session needs to enforce its mode at the socket level: the guarded
+ * plain-socket factory, the policy TLS factory, the host-name re-check, and the scheduler behind write timeouts.
+ * Stored as an object in the session's properties, where the hardened transports find it.
+ */
+public final class MailWiring {
+    /** The session property under which the wiring is stored. */
+    public static final String PROPERTY = "org.securemail.wiring";
+
+    private final CleartextRules rules;
+    private final SecurityMode mode;
+    private final TlsConnector connector;
+    private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
+    private final ScheduledThreadPoolExecutor writeTimeouts;
+    private final SocketFactory plainFactory = new PlainFactory();
+    private final SSLSocketFactory tlsFactory = new TlsFactory();
+    private final HostnameVerifier verifier = this::verifyHostAgain;
+    private volatile String user;
+    private volatile boolean oauth2;
+    private volatile Supplier<String> secret;
+    private volatile Properties expected = new Properties();
+
+    /**
+     * Creates the wiring for one session.
+     *
+     * @param rules the protocol's cleartext rules
+     * @param mode the security mode
+     * @param connector the policy's connector, or null for {@link SecurityMode#INSECURE_CLEARTEXT}
+     */
+    public MailWiring(CleartextRules rules, SecurityMode mode, TlsConnector connector) {
+        this.rules = rules;
+        this.mode = mode;
+        this.connector = connector;
+        this.writeTimeouts = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "securemail-write-timeout");
+            t.setDaemon(true);
+            return t;
+        });
+        writeTimeouts.setKeepAliveTime(10, TimeUnit.SECONDS);
+        writeTimeouts.allowCoreThreadTimeOut(true);
+        writeTimeouts.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Sets the credentials the hardened transports use, whatever Jakarta Mail passes them: the secret never needs to
+     * sit in the session's properties or an Authenticator.
+     *
+     * @param user the user name
+     * @param oauth2 whether the secret is an OAuth 2.0 token (asked for again once after a rejection)
+     * @param secret supplies the password or a current token
+     */
+    public void credentials(String user, boolean oauth2, Supplier<String> secret) {
+        this.user = user;
+        this.oauth2 = oauth2;
+        this.secret = secret;
+    }
+
+    /** @return the user name, or null without credentials */
+    public String user() {
+        return user;
+    }
+
+    /** @return whether the credentials are OAuth 2.0 */
+    public boolean isOAuth2() {
+        return oauth2;
+    }
+
+    /** @return the password or a fresh token, or null without credentials */
+    public String secret() {
+        Supplier<String> s = secret;
+        return s == null ? null : s.get();
+    }
+
+    /**
+     * Records the properties SecureMail set, to detect later changes.
+     *
+     * @param props a snapshot of the session's properties
+     */
+    public void expect(Properties props) {
+        Properties copy = new Properties();
+        copy.putAll(props);
+        this.expected = copy;
+    }
+
+    /** @return the properties SecureMail set */
+    public Properties expected() {
+        return expected;
+    }
+
+    /** @return the security mode */
+    public SecurityMode mode() {
+        return mode;
+    }
+
+    /** @return the protocol's cleartext rules */
+    public CleartextRules rules() {
+        return rules;
+    }
+
+    /** @return the factory of guarded plain sockets, for {@code mail.<p>.socketFactory} */
+    public SocketFactory plainFactory() {
+        return plainFactory;
+    }
+
+    /** @return the policy TLS factory, for {@code mail.<p>.ssl.socketFactory} */
+    public SSLSocketFactory tlsFactory() {
+        return tlsFactory;
+    }
+
+    /** @return the host-name re-check, for {@code mail.<p>.ssl.hostnameverifier} */
+    public HostnameVerifier hostnameVerifier() {
+        return verifier;
+    }
+
+    /** @return the scheduler behind write timeouts, for {@code mail.<p>.executor.writetimeout} */
+    public ScheduledThreadPoolExecutor writeTimeoutExecutor() {
+        return writeTimeouts;
+    }
+
+    /**
+     * Binds a new connection to the calling thread until {@link Scope#close()}.
+     *
+     * @param host the host
+     * @param port the port
+     * @return the scope; close it when the connection is open (or failed)
+     */
+    public Scope open(String host, int port) {
+        ConnectionContext ctx = new ConnectionContext(host, port, mode);
+        ConnectionContext previous = current.get();
+        current.set(ctx);
+        return new Scope(ctx, previous);
+    }
+
+    /**
+     * Binds an existing connection to the calling thread again (for a later STARTTLS or re-authentication).
+     *
+     * @param ctx the connection
+     * @return the scope
+     */
+    public Scope reenter(ConnectionContext ctx) {
+        ConnectionContext previous = current.get();
+        current.set(ctx);
+        return new Scope(ctx, previous);
+    }
+
+    /** The binding of a connection to the thread that opens it. */
+    public final class Scope implements AutoCloseable {
+        private final ConnectionContext ctx;
+        private final ConnectionContext previous;
+
+        Scope(ConnectionContext ctx, ConnectionContext previous) {
+            this.ctx = ctx;
+            this.previous = previous;
+        }
+
+        /** @return the connection */
+        public ConnectionContext context() {
+            return ctx;
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                current.remove();
+            } else {
+                current.set(previous);
+            }
+        }
+    }
+
+    private boolean verifyHostAgain(String host, SSLSession session) {
+        ConnectionContext ctx = current.get();
+        return ctx != null && ctx.handshake().isPresent();
+    }
+
+    private final class PlainFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            GuardedSocket g = new GuardedSocket(rules, mode.requiresTls());
+            g.setTcpNoDelay(true);
+            ConnectionContext ctx = current.get();
+            if (ctx != null) {
+                ctx.guard(g);
+                ctx.restartClock();
+            }
+            return g;
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new IOException("SecureMail connects its sockets itself, with a timeout");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("SecureMail connects its sockets itself, with a timeout");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new IOException("SecureMail connects its sockets itself, with a timeout");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            throw new IOException("SecureMail connects its sockets itself, with a timeout");
+        }
+    }
+
+    private final class TlsFactory extends SSLSocketFactory {
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            ConnectionContext ctx = current.get();
+            if (connector == null || ctx == null) {
+                throw new CleartextGuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                        "TLS was requested outside a connection SecureMail opened",
+                        "use the Session or the sender/fetcher SecureMail built, unchanged");
+            }
+            s.setTcpNoDelay(true);
+            GuardedSocket guard = ctx.guard();
+            if (guard != null) {
+                guard.beginTls();
+            } else if (mode != SecurityMode.IMPLICIT_TLS) {
+                throw new CleartextGuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                        "STARTTLS over a socket SecureMail did not create", "this is a SecureMail bug: please report it");
+            }
+            SSLSocket tls = connector.layer(s, host, port, mode);
+            ctx.tls(tls);
+            return tls;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return connector == null ? new String[0] : connector.socketFactory(SecurityMode.IMPLICIT_TLS)
+                    .getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return getDefaultCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new IOException("SecureMail layers TLS over sockets it connected itself");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            throw new IOException("SecureMail layers TLS over sockets it connected itself");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new IOException("SecureMail layers TLS over sockets it connected itself");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            throw new IOException("SecureMail layers TLS over sockets it connected itself");
+        }
+    }
+
+    /** Converts a duration to the milliseconds Jakarta Mail's properties take. */
+    static String millis(Duration d) {
+        return Long.toString(Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+}
