@@ -62,6 +62,7 @@ public final class HostileSmtpServer implements AutoCloseable {
     private final Deque<String> authReplies;
     private final CountDownLatch stalled = new CountDownLatch(1);
     private volatile int connections;
+    private final java.util.concurrent.atomic.AtomicInteger dropCount = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
     private HostileSmtpServer(Builder b) throws IOException {
@@ -100,6 +101,7 @@ public final class HostileSmtpServer implements AutoCloseable {
         private String finalReply = "250 2.0.0 Ok: queued as TESTQ123";
         private String stallOn;
         private String dropOn;
+        private int dropOnOccurrence = 1;
         private boolean dropAfterData;
         private String greeting = "220 hostile.test ESMTP ready";
 
@@ -185,7 +187,11 @@ public final class HostileSmtpServer implements AutoCloseable {
             return this;
         }
 
-        /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
+        /**
+         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting, "DATA-END"
+         *     after the whole message)
+         * @return this
+         */
         public Builder stallOn(String verb) {
             stallOn = verb.toUpperCase(Locale.ROOT);
             return this;
@@ -194,6 +200,19 @@ public final class HostileSmtpServer implements AutoCloseable {
         /** @param verb close the connection when this command arrives @return this */
         public Builder dropOn(String verb) {
             dropOn = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * Closes the connection when the n-th occurrence (counted over all connections) of a command arrives.
+         *
+         * @param verb the command
+         * @param occurrence 1 for the first
+         * @return this
+         */
+        public Builder dropOn(String verb, int occurrence) {
+            dropOn = verb.toUpperCase(Locale.ROOT);
+            dropOnOccurrence = occurrence;
             return this;
         }
 
@@ -379,7 +398,7 @@ public final class HostileSmtpServer implements AutoCloseable {
             String line;
             while ((line = c.readLine()) != null) {
                 String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-                if (verb.equals(b.dropOn)) {
+                if (verb.equals(b.dropOn) && dropCount.incrementAndGet() == b.dropOnOccurrence) {
                     return;
                 }
                 if (verb.equals(b.stallOn)) {
@@ -424,6 +443,11 @@ public final class HostileSmtpServer implements AutoCloseable {
                         if (b.dataReply.startsWith("354")) {
                             data(c);
                             if (b.dropAfterData) {
+                                return;
+                            }
+                            if ("DATA-END".equals(b.stallOn)) {
+                                stalled.countDown();
+                                Thread.sleep(60_000);
                                 return;
                             }
                             c.reply(b.finalReply);

@@ -121,13 +121,12 @@ public final class SmtpSender implements AutoCloseable {
             TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
             HardenedSmtpTransport t = lease.connection();
             long start = System.nanoTime();
+            DeliveryReport report;
             try {
                 t.sendMessage(prepared, recipients);
-                pool.release(lease, true);
-                return report(t, lease, prepared, Map.of(), start);
+                report = report(t, lease, prepared, Map.of(), start);
             } catch (SMTPSendFailedException partial) {
-                pool.release(lease, true);
-                return report(t, lease, prepared, rejections(partial), start);
+                report = report(t, lease, prepared, rejections(partial), start);
             } catch (MessagingException e) {
                 pool.release(lease, false);
                 if (attempt == 0 && lease.reused() && t.failedBeforeTransaction() && brokenConnection(e)) {
@@ -137,6 +136,9 @@ public final class SmtpSender implements AutoCloseable {
                 }
                 throw e;
             }
+            // The report reads the transport's state: give the connection back only afterwards.
+            pool.release(lease, true);
+            return report;
         }
     }
 

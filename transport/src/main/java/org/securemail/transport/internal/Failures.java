@@ -158,9 +158,10 @@ public final class Failures {
             }
             if (t instanceof SocketTimeoutException) {
                 hint = "the server did not answer in time";
-                if (ctx.mode() != SecurityMode.IMPLICIT_TLS && (ctx.port() == 465 || ctx.port() == 993
-                        || ctx.port() == 995) && ctx.cleartextReplies().isEmpty()) {
-                    hint += "; port " + ctx.port() + " expects implicit TLS: use mode(SecurityMode.IMPLICIT_TLS)";
+                if (ctx.mode() != SecurityMode.IMPLICIT_TLS && ctx.mode() != SecurityMode.INSECURE_CLEARTEXT
+                        && ctx.cleartextReplies().isEmpty() && !ctx.isTlsVerified()) {
+                    hint += " and sent no greeting; if port " + ctx.port() + " expects implicit TLS (usually 465, 993,"
+                            + " 995), use mode(SecurityMode.IMPLICIT_TLS); otherwise retry later";
                 } else {
                     hint += "; retry later, or raise the read timeout with timeouts(...)";
                 }
@@ -188,17 +189,17 @@ public final class Failures {
         Handshake h = ctx.handshake().orElse(null);
         Address[] unsent = e instanceof SendFailedException ? ((SendFailedException) e).getValidUnsentAddresses() : null;
         Address[] invalid = e instanceof SendFailedException ? ((SendFailedException) e).getInvalidAddresses() : null;
-        if (e instanceof SMTPSenderFailedException) {
-            SMTPSenderFailedException s = (SMTPSenderFailedException) e;
-            String fix = s.getReturnCode() == 530 ? "the server requires authentication: configure credentials(...)"
-                    : "check the sender address " + s.getAddress() + " and that this account may use it";
-            return byCode(ctx, "rejected the sender (MAIL FROM)", s.getReturnCode(), s.getMessage(), fix, h, e,
-                    unsent, invalid);
-        }
         if (e instanceof SMTPSendFailedException) {
             SMTPSendFailedException s = (SMTPSendFailedException) e;
             int code = s.getReturnCode();
-            String command = s.getCommand();
+            String command = s.getCommand() == null ? "" : s.getCommand();
+            if (command.regionMatches(true, 0, "MAIL FROM", 0, 9) || e.getNextException()
+                    instanceof SMTPSenderFailedException) {
+                String fix = code == 530 ? "the server requires authentication: configure credentials(...)"
+                        : "check the sender address and that this account may use it";
+                return byCode(ctx, "rejected the sender (MAIL FROM)", code, s.getMessage(), fix, h, e, unsent,
+                        invalid);
+            }
             if (".".equals(command)) {
                 if (code < 400) {
                     return ambiguous(ctx, e, "the server gave no valid reply to the end of the message (" + code + ")");
@@ -232,11 +233,13 @@ public final class Failures {
         boolean allTransient = true;
         StringBuilder replies = new StringBuilder();
         int firstCode = -1;
+        String firstReply = null;
         for (Throwable t : chain(e)) {
             if (t instanceof SMTPAddressFailedException) {
                 SMTPAddressFailedException a = (SMTPAddressFailedException) t;
                 if (firstCode < 0) {
                     firstCode = a.getReturnCode();
+                    firstReply = a.getMessage();
                 }
                 allTransient &= a.getReturnCode() >= 400 && a.getReturnCode() < 500;
                 if (replies.length() > 0) {
@@ -245,8 +248,8 @@ public final class Failures {
                 replies.append(a.getAddress()).append(": ").append(DeliveryText.oneLine(a.getMessage()));
             }
         }
-        String what = "rejected every recipient";
-        String reply = replies.length() == 0 ? null : replies.toString();
+        String what = "rejected every recipient (" + replies + ")";
+        String reply = firstReply;
         return allTransient && firstCode > 0
                 ? new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, reply,
                         "retry later", h, e, null, invalid)

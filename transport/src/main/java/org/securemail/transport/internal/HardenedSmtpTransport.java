@@ -280,7 +280,9 @@ public class HardenedSmtpTransport extends SMTPTransport {
     @Override
     protected void notifyTransportListeners(int type, Address[] validSent, Address[] validUnsent, Address[] invalid,
                                             Message msg) {
-        this.deliveredTo = validSent;
+        if (type == jakarta.mail.event.TransportEvent.MESSAGE_DELIVERED) {
+            this.deliveredTo = validSent;
+        }
         super.notifyTransportListeners(type, validSent, validUnsent, invalid, msg);
     }
 
@@ -297,7 +299,8 @@ public class HardenedSmtpTransport extends SMTPTransport {
             finalReply = getLastServerResponse();
         } catch (SMTPSendFailedException partial) {
             if (".".equals(partial.getCommand()) && partial.getReturnCode() == 250) {
-                finalReply = getLastServerResponse();
+                finalReply = partial.getMessage();
+                deliveredTo = partial.getValidSentAddresses();
                 throw partial; // delivered to the valid recipients; the others are in the exception
             }
             throw translate(partial);

@@ -226,10 +226,12 @@ public final class MessageHygiene {
                     lastCr = false;
                     return;
                 }
-                if (length == 0 && inHeaders) {
-                    inHeaders = false; // an empty line ends the header section
-                }
                 lastCr = b == '\r';
+                if (length == 0 && inHeaders) {
+                    inHeaders = false; // an empty line ends the header section; body lines count from 1
+                    line = 1;
+                    return;
+                }
                 length = 0;
                 line++;
                 return;
