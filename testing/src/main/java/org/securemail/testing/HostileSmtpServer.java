@@ -188,8 +188,8 @@ public final class HostileSmtpServer implements AutoCloseable {
         }
 
         /**
-         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting, "DATA-END"
-         *     after the whole message)
+         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting, "DATA-BODY"
+         *     stops reading after the 354 reply, "DATA-END" after the whole message)
          * @return this
          */
         public Builder stallOn(String verb) {
@@ -440,6 +440,11 @@ public final class HostileSmtpServer implements AutoCloseable {
                         break;
                     case "DATA":
                         c.reply(b.dataReply);
+                        if ("DATA-BODY".equals(b.stallOn)) {
+                            stalled.countDown();
+                            Thread.sleep(60_000); // stops reading: the client's writes block
+                            return;
+                        }
                         if (b.dataReply.startsWith("354")) {
                             data(c);
                             if (b.dropAfterData) {

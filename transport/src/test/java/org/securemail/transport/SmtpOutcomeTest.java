@@ -146,6 +146,22 @@ class SmtpOutcomeTest {
     }
 
     @Test
+    void serverStopsReadingTheMessage_writeTimeout_transientNotAmbiguous() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).stallOn("DATA-BODY").start();
+             SmtpSender sender = Fixtures.sender(server.port())
+                     .timeouts(Fixtures.FAST.withWrite(Duration.ofMillis(500))).build()) {
+            MimeMessage big = Fixtures.message("big");
+            big.setText("0123456789abcdef".repeat(60).concat("\n").repeat(40_000)); // about 38 MB: more than buffers hold
+            long start = System.nanoTime();
+            TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
+                    () -> sender.send(big));
+            assertThat(e.getMessage()).contains("lost the connection before the message was complete");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void connectionDroppedDuringTheTransaction_transientNotDelivered() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).dropOn("RCPT").start();
              SmtpSender sender = sender(server)) {

@@ -53,6 +53,10 @@ public final class ConnectionContext {
         this.tls = socket;
     }
 
+    SSLSocket tlsSocket() {
+        return tls;
+    }
+
     /** @return whether TLS is up and its handshake passed every check */
     public boolean isTlsVerified() {
         return handshake().isPresent();
