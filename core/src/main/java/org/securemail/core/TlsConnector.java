@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.securemail.core.internal.PolicyContext;
 import org.securemail.core.internal.PolicySocketFactory;
+import org.securemail.policy.CipherSuite;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TlsVersion;
 
 /**
  * Makes TLS connections that obey one {@link TlsPolicy}. Obtain one from {@link TlsEngine#connector(TlsPolicy)}.
@@ -31,6 +34,27 @@ public final class TlsConnector {
 
     TlsConnector(TlsPolicy policy) {
         this.context = new PolicyContext(policy);
+    }
+
+    private TlsConnector(PolicyContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Returns a connector that offers only some of this policy's versions and cipher suites, for diagnostics such as
+     * finding which allowed versions and suites a server accepts. It shares this connector's SSLContext, trust and
+     * checks; it can never offer anything the policy forbids.
+     *
+     * @param versions the versions to offer, each allowed by the policy
+     * @param cipherSuites the suites to offer, each allowed by the policy (suites the provider lacks are dropped)
+     * @return the restricted connector
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a version or suite is outside the policy, or nothing usable is left
+     */
+    public TlsConnector restrictedTo(Collection<TlsVersion> versions, Collection<CipherSuite> cipherSuites) {
+        Objects.requireNonNull(versions, "versions");
+        Objects.requireNonNull(cipherSuites, "cipherSuites");
+        return new TlsConnector(context.narrowed(versions, cipherSuites));
     }
 
     /**

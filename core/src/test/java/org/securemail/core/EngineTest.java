@@ -80,6 +80,27 @@ class EngineTest {
     }
 
     @Test
+    void restrictedConnector_offersOnlyTheSubset_neverMoreThanThePolicy() throws Exception {
+        TestPki pki = TestPki.create("Restricted");
+        TlsPolicy policy = TlsPolicy.builder().trust(TrustSource.certificates(List.of(pki.rootCertificate()))).build();
+        TlsConnector connector = TlsEngine.create().connector(policy);
+        org.securemail.policy.CipherSuite gcm128 =
+                org.securemail.policy.CipherSuite.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        TlsConnector tls12 = connector.restrictedTo(List.of(org.securemail.policy.TlsVersion.TLS_1_2), List.of(gcm128));
+        try (TlsTestServer server = TlsTestServer.builder(pki.localhostLeaf().issue()).start();
+             SSLSocket s = tls12.connect("localhost", server.port(), SecurityMode.IMPLICIT_TLS, Duration.ofSeconds(5),
+                     Duration.ofSeconds(5))) {
+            Handshake h = ((PolicyEnforcedSocket) s).handshake().orElseThrow();
+            assertThat(h.protocol()).isEqualTo(org.securemail.policy.TlsVersion.TLS_1_2);
+            assertThat(h.cipherSuite()).isEqualTo(gcm128);
+        }
+        assertThatThrownBy(() -> connector.restrictedTo(List.of(org.securemail.policy.TlsVersion.TLS_1_2),
+                List.of(org.securemail.policy.CipherSuite.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 is not allowed by the policy");
+    }
+
+    @Test
     void insecureCleartext_hasNoSocketFactory() {
         TlsConnector connector = TlsEngine.create().connector(TlsPolicy.MODERN);
         assertThatThrownBy(() -> connector.socketFactory(SecurityMode.INSECURE_CLEARTEXT))

@@ -35,10 +35,11 @@ final class FailureClassifier {
                     + " the server must be upgraded to TLS 1.2 or newer");
         }
         // Our own certificate checks record their refusal before the provider sends an alert, so a certificate alert
-        // seen here came from the server, about the client certificate.
-        if (text.contains("certificate_required") || text.contains("bad_certificate")
+        // received from the server is about the client certificate.
+        boolean received = text.contains("received fatal alert") || text.contains("tlsfatalalertreceived");
+        if (received && (text.contains("certificate_required") || text.contains("bad_certificate")
                 || text.contains("certificate_unknown") || text.contains("unknown_ca")
-                || text.contains("unsupported_certificate") || text.contains("access_denied")) {
+                || text.contains("unsupported_certificate") || text.contains("access_denied"))) {
             return new Refusal(TlsRefusalReason.CLIENT_CERTIFICATE_REJECTED, "server refused the client"
                     + " certificate or requires one: " + firstLine(failure)
                     + "; configure TlsPolicy.clientCertificate(...) with a certificate the server trusts");

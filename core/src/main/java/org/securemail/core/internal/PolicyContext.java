@@ -48,7 +48,55 @@ public final class PolicyContext {
     private final String[] suites;
     private final String[] groups;
     private final String[] schemes;
-    private final ConcurrentHashMap<Socket, ConnectionState> handshaking = new ConcurrentHashMap<>();
+    /** Sockets whose handshake is under way, for the trust and key managers; shared with narrowed contexts. */
+    private final ConcurrentHashMap<Socket, ConnectionState> handshaking;
+
+    private PolicyContext(PolicyContext base, String[] protocols, String[] suites) {
+        this.policy = base.policy;
+        this.handshaking = base.handshaking;
+        this.verifier = base.verifier;
+        this.sslContext = base.sslContext;
+        this.providerName = base.providerName;
+        this.groups = base.groups;
+        this.schemes = base.schemes;
+        this.protocols = protocols;
+        this.suites = suites;
+    }
+
+    /**
+     * Returns a context that offers only some of this policy's versions and suites (for diagnostics), sharing this
+     * context's SSLContext, trust and checks.
+     *
+     * @param versions versions to offer, all allowed by the policy
+     * @param cipherSuites suites to offer, all allowed by the policy and supported by the provider
+     * @return the narrowed context
+     * @throws IllegalArgumentException if a value is outside the policy, or nothing is left to offer
+     */
+    public PolicyContext narrowed(java.util.Collection<TlsVersion> versions,
+                                  java.util.Collection<CipherSuite> cipherSuites) {
+        List<String> p = new ArrayList<>();
+        for (TlsVersion v : versions) {
+            if (!policy.versions().contains(v)) {
+                throw new IllegalArgumentException(v.protocolName() + " is not allowed by the policy");
+            }
+            p.add(v.protocolName());
+        }
+        List<String> supported = Arrays.asList(suites);
+        List<String> c = new ArrayList<>();
+        for (CipherSuite s : cipherSuites) {
+            if (!policy.cipherSuites().contains(s)) {
+                throw new IllegalArgumentException(s + " is not allowed by the policy");
+            }
+            if (supported.contains(s.name())) {
+                c.add(s.name());
+            }
+        }
+        if (p.isEmpty() || c.isEmpty()) {
+            throw new IllegalArgumentException("nothing to offer: versions " + versions + ", suites " + cipherSuites
+                    + " (suites the provider " + providerName + " does not support are dropped)");
+        }
+        return new PolicyContext(this, p.toArray(new String[0]), c.toArray(new String[0]));
+    }
 
     /**
      * Builds the SSLContext for a policy, without registering any provider or changing any JVM-wide setting.
@@ -58,6 +106,7 @@ public final class PolicyContext {
      */
     public PolicyContext(TlsPolicy policy) {
         this.policy = policy;
+        this.handshaking = new ConcurrentHashMap<>();
         this.verifier = new CertificateVerifier(policy);
         this.sslContext = newContext(policy, verifier, handshaking);
         this.providerName = sslContext.getProvider().getName();
