@@ -1,5 +1,7 @@
 package org.securemail.core;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
@@ -22,6 +24,7 @@ public final class TlsRefusedException extends SSLHandshakeException {
     private final int port;
     private final SecurityMode mode;
     private final transient Handshake handshake;
+    private final transient List<X509Certificate> peerCertificates;
 
     /**
      * Creates the exception.
@@ -37,6 +40,25 @@ public final class TlsRefusedException extends SSLHandshakeException {
      */
     public TlsRefusedException(TlsRefusalReason reason, String host, int port, SecurityMode mode, String detail,
                                Handshake handshake, Throwable cause) {
+        this(reason, host, port, mode, detail, handshake, List.of(), cause);
+    }
+
+    /**
+     * Creates the exception with the certificate chain the server presented.
+     *
+     * @param reason the rule that was broken
+     * @param host the host connected to
+     * @param port the port connected to
+     * @param mode the security mode of the connection
+     * @param detail what was found and what to do, appended to {@code "<host>:<port> "}
+     * @param handshake what the handshake negotiated so far, or null when nothing was negotiated
+     * @param peerCertificates the chain the server presented, leaf first; empty when none was seen
+     * @param cause the provider's exception, or null
+     * @throws NullPointerException if {@code reason}, {@code host}, {@code mode}, {@code detail} or
+     *     {@code peerCertificates} is null
+     */
+    public TlsRefusedException(TlsRefusalReason reason, String host, int port, SecurityMode mode, String detail,
+                               Handshake handshake, List<X509Certificate> peerCertificates, Throwable cause) {
         super(Objects.requireNonNull(host, "host") + ":" + port + " " + Objects.requireNonNull(detail, "detail")
                 + " (mode " + Objects.requireNonNull(mode, "mode") + ")");
         this.reason = Objects.requireNonNull(reason, "reason");
@@ -44,6 +66,7 @@ public final class TlsRefusedException extends SSLHandshakeException {
         this.port = port;
         this.mode = mode;
         this.handshake = handshake;
+        this.peerCertificates = List.copyOf(peerCertificates);
         if (cause != null) {
             initCause(cause);
         }
@@ -83,6 +106,16 @@ public final class TlsRefusedException extends SSLHandshakeException {
      */
     public SecurityMode mode() {
         return mode;
+    }
+
+    /**
+     * Returns the certificate chain the server presented, when the handshake got that far; useful to see what an
+     * untrusted, expired or misnamed certificate is.
+     *
+     * @return an unmodifiable list, leaf first; empty when no certificate was seen
+     */
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates == null ? List.of() : peerCertificates;
     }
 
     /**

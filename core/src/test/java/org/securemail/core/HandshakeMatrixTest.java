@@ -352,8 +352,10 @@ class HandshakeMatrixTest {
     @ParameterizedTest
     @EnumSource(TlsProvider.class)
     void expiredCertificate_refused(TlsProvider provider) {
-        TlsRefusedException e = refusedByServer(provider, pki.localhostLeaf().expired().issue());
+        TestPki.Issued expired = pki.localhostLeaf().expired().issue();
+        TlsRefusedException e = refusedByServer(provider, expired);
         assertThat(e.reason()).isEqualTo(TlsRefusalReason.CERTIFICATE_EXPIRED);
+        assertThat(e.peerCertificates()).containsExactlyElementsOf(expired.chain());
         assertThat(e.getMessage()).contains("certificate expired: leaf").contains("renewed certificate");
     }
 

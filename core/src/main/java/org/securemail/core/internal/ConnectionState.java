@@ -1,9 +1,11 @@
 package org.securemail.core.internal;
 
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.XECKey;
 import java.security.spec.NamedParameterSpec;
+import java.util.List;
 import java.util.Locale;
 import javax.crypto.interfaces.DHKey;
 import org.securemail.core.TlsRefusalReason;
@@ -28,6 +30,7 @@ final class ConnectionState {
     private volatile String authenticationFailure;
     private volatile String cipherSuiteSeen;
     private volatile boolean clientCertificateRequested;
+    private volatile List<X509Certificate> peerCertificates = List.of();
 
     ConnectionState(String host, int port, SecurityMode mode) {
         this.host = host;
@@ -75,6 +78,14 @@ final class ConnectionState {
 
     String cipherSuiteSeen() {
         return cipherSuiteSeen;
+    }
+
+    void peerCertificates(List<X509Certificate> chain) {
+        this.peerCertificates = List.copyOf(chain);
+    }
+
+    List<X509Certificate> peerCertificates() {
+        return peerCertificates;
     }
 
     void clientCertificateRequested() {

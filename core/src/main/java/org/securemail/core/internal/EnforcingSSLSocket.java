@@ -87,7 +87,7 @@ public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforce
                     throw e;
                 }
                 TlsRefusedException refused = new TlsRefusedException(r.reason(), state.host, state.port, state.mode,
-                        r.detail(), null, e);
+                        r.detail(), null, state.peerCertificates(), e);
                 failure = refused;
                 LOG.debug("TLS handshake refused: {}", refused.getMessage());
                 throw refused;

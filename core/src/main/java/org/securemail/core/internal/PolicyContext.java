@@ -279,7 +279,7 @@ public final class PolicyContext {
             Refusal r = state.refusal();
             Handshake h = partial.unauthenticated(r.detail())
                     .duration(Duration.ofNanos(System.nanoTime() - startNanos)).build();
-            throw new TlsRefusedException(r.reason(), state.host, state.port, state.mode, r.detail(), h, e);
+            throw new TlsRefusedException(r.reason(), state.host, state.port, state.mode, r.detail(), h, chain, e);
         }
         if (group != null && !groupAllowed(group)) {
             throw refused(state, TlsRefusalReason.WEAK_KEY_EXCHANGE, "key-exchange group not allowed by the policy:"

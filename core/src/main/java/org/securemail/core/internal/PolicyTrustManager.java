@@ -45,6 +45,7 @@ final class PolicyTrustManager extends X509ExtendedTrustManager {
     /** Runs the checks for one connection, recording the outcome; opportunistic mode accepts trust failures. */
     static void check(CertificateVerifier verifier, ConnectionState state, List<X509Certificate> chain)
             throws CertificateException {
+        state.peerCertificates(chain);
         try {
             verifier.verify(chain, state.normalizedHost, new Date());
             state.certificateChecked(null);
