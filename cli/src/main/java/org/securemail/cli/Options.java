@@ -1,0 +1,225 @@
+package org.securemail.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TlsProvider;
+import org.securemail.policy.TrustSource;
+import org.securemail.transport.Credentials;
+import org.securemail.transport.Timeouts;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands: server, mode, trust, policy, provider, timeout, output, credentials. */
+final class Options {
+    private Options() {
+    }
+
+    enum Mode {
+        IMPLICIT(SecurityMode.IMPLICIT_TLS), STARTTLS(SecurityMode.STARTTLS_REQUIRED),
+        OPPORTUNISTIC(SecurityMode.STARTTLS_OPPORTUNISTIC);
+
+        final SecurityMode securityMode;
+
+        Mode(SecurityMode m) {
+            this.securityMode = m;
+        }
+    }
+
+    enum Policy { MODERN, RESTRICTED, COMPATIBLE }
+
+    enum Provider { JDK, BC }
+
+    /** Where to connect and under which policy. */
+    static final class Connection {
+        @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]",
+                description = "The server, e.g. smtp.example.com:587 or [2001:db8::25]:465. Without a port, the"
+                        + " mode's usual port.")
+        String server;
+
+        @Option(names = "--trust-pem", paramLabel = "FILE",
+                description = "Trust only the CA certificates in this PEM file (default: the JDK's CA set).")
+        Path trustPem;
+
+        @Option(names = "--pin", paramLabel = "sha256/BASE64",
+                description = "Trust only a chain carrying this public key (repeatable); for self-signed relays.")
+        List<String> pins;
+
+        @Option(names = "--policy", paramLabel = "NAME", defaultValue = "modern",
+                description = "TLS policy preset: modern (default), restricted (TLS 1.3 only), compatible (legacy"
+                        + " relays: adds DHE and ECDHE-CBC).")
+        Policy policy;
+
+        @Option(names = "--provider", paramLabel = "NAME", defaultValue = "jdk",
+                description = "TLS provider: jdk (default) or bc (Bouncy Castle JSSE).")
+        Provider provider;
+
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "Connect, read and write timeout, e.g. 10s, 500ms, 2m, PT30S (default: the library's:"
+                        + " 30 s connect, 2 min read and write).")
+        String timeout;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        String host() {
+            return parseServer()[0];
+        }
+
+        int port(int defaultPort) {
+            String p = parseServer()[1];
+            if (p == null) {
+                return defaultPort;
+            }
+            try {
+                int port = Integer.parseInt(p);
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new Outcomes.UsageException("--server port must be a number from 1 to 65535: " + server);
+            }
+        }
+
+        private String[] parseServer() {
+            String s = server.trim();
+            if (s.startsWith("[")) {
+                int end = s.indexOf(']');
+                if (end < 0) {
+                    throw new Outcomes.UsageException("--server has an unclosed '[': " + server);
+                }
+                String host = s.substring(1, end);
+                String rest = s.substring(end + 1);
+                return new String[] {host, rest.startsWith(":") ? rest.substring(1) : null};
+            }
+            int colon = s.lastIndexOf(':');
+            if (colon > 0 && s.indexOf(':') == colon) {
+                return new String[] {s.substring(0, colon), s.substring(colon + 1)};
+            }
+            return new String[] {s, null};
+        }
+
+        TlsPolicy tlsPolicy() {
+            TlsPolicy base = policy == Policy.RESTRICTED ? TlsPolicy.RESTRICTED
+                    : policy == Policy.COMPATIBLE ? TlsPolicy.COMPATIBLE : TlsPolicy.MODERN;
+            TlsPolicy.Builder b = base.toBuilder()
+                    .provider(provider == Provider.BC ? TlsProvider.BOUNCY_CASTLE : TlsProvider.JDK);
+            if (trustPem != null && pins != null) {
+                throw new Outcomes.UsageException("--trust-pem and --pin cannot be combined: choose CA trust or pins");
+            }
+            if (trustPem != null) {
+                b.trust(TrustSource.pemFile(trustPem));
+            } else if (pins != null) {
+                b.trust(TrustSource.pinnedKeys(pins.toArray(new String[0])));
+            }
+            return b.build();
+        }
+
+        Timeouts timeouts() {
+            if (timeout == null) {
+                return Timeouts.DEFAULT;
+            }
+            Duration d = parseDuration(timeout);
+            return Timeouts.of(d, d, d);
+        }
+    }
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE_DURATION.matcher(t);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                switch (m.group(2)) {
+                    case "ms":
+                        return Duration.ofMillis(n);
+                    case "s":
+                        return Duration.ofSeconds(n);
+                    case "m":
+                        return Duration.ofMinutes(n);
+                    default:
+                        return Duration.ofHours(n);
+                }
+            }
+            return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new Outcomes.UsageException("--timeout must look like 500ms, 10s, 2m or PT30S: " + text);
+        }
+    }
+
+    /** Credentials: a user and exactly one secret source. Secrets never come from the command line. */
+    static final class Login {
+        @Option(names = "--user", paramLabel = "NAME", description = "User name for AUTH/LOGIN.")
+        String user;
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        Secret secret;
+
+        static final class Secret {
+            @Option(names = "--password-env", paramLabel = "VAR",
+                    description = "Read the password from this environment variable.")
+            String passwordEnv;
+
+            @Option(names = "--password-file", paramLabel = "FILE",
+                    description = "Read the password from the first line of this file.")
+            Path passwordFile;
+
+            @Option(names = "--oauth2-token-file", paramLabel = "FILE",
+                    description = "Use XOAUTH2 with the token in this file; it is read again for each new connection"
+                            + " and once more if the server rejects the token, so a refresher can rewrite it.")
+            Path tokenFile;
+        }
+
+        /** @return the credentials, or null when none were given */
+        Credentials credentials(Function<String, String> environment) {
+            if (user == null && secret == null) {
+                return null;
+            }
+            if (user == null) {
+                throw new Outcomes.UsageException("--user is required with --password-env, --password-file or"
+                        + " --oauth2-token-file");
+            }
+            if (secret == null) {
+                throw new Outcomes.UsageException("--user needs a secret: --password-env VAR, --password-file FILE"
+                        + " or --oauth2-token-file FILE (passwords are never taken from the command line)");
+            }
+            if (secret.passwordEnv != null) {
+                String value = environment.apply(secret.passwordEnv);
+                if (value == null || value.isEmpty()) {
+                    throw new Outcomes.UsageException("environment variable " + secret.passwordEnv + " is not set");
+                }
+                return Credentials.password(user, value.toCharArray());
+            }
+            if (secret.passwordFile != null) {
+                return Credentials.password(user, firstLine(secret.passwordFile, "--password-file").toCharArray());
+            }
+            Path tokenFile = secret.tokenFile;
+            firstLine(tokenFile, "--oauth2-token-file");
+            return Credentials.oauth2(user, () -> firstLine(tokenFile, "--oauth2-token-file"));
+        }
+
+        private static String firstLine(Path file, String option) {
+            try {
+                String line = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
+                if (line.isEmpty()) {
+                    throw new Outcomes.UsageException(option + " " + file + " is empty");
+                }
+                return line;
+            } catch (IOException e) {
+                throw new Outcomes.UsageException("cannot read " + option + " " + file + ": " + e.getMessage());
+            }
+        }
+    }
+}

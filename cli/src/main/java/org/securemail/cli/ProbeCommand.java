@@ -1,0 +1,284 @@
+package org.securemail.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLSocket;
+import org.securemail.core.Handshake;
+import org.securemail.core.PolicyEnforcedSocket;
+import org.securemail.core.TlsConnector;
+import org.securemail.core.TlsEngine;
+import org.securemail.core.TlsRefusedException;
+import org.securemail.policy.CipherSuite;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TlsVersion;
+import org.securemail.transport.Timeouts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code securemail probe}: connects without credentials and reports whether STARTTLS is offered, what the server
+ * negotiates under the policy, its certificate chain, which of the policy's versions and suites it accepts, and which
+ * rules it fails.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Connect without credentials and report what the server offers and negotiates under the policy:"
+                + " STARTTLS, TLS version and suite, certificate chain, the policy's versions and suites it accepts, and"
+                + " the rules it fails. Exit code 0 when the server meets the policy, 3 when it does not.")
+final class ProbeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Options.Connection connection;
+
+    @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL", description = "smtp, imap or pop3.")
+    StartTlsPreamble.Protocol protocol;
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "implicit or starttls (smtp also: opportunistic); default: implicit on 465, 993 and 995,"
+                    + " starttls elsewhere.")
+    Options.Mode mode;
+
+    /** One connection attempt. */
+    static final class Attempt {
+        StartTlsPreamble preamble;
+        Handshake handshake;
+        TlsRefusedException refusal;
+        String problem;
+        String ioError;
+
+        boolean reachedTls() {
+            return handshake != null || refusal != null;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return probe(out);
+        } catch (Exception e) {
+            return Outcomes.fail(e, connection.json, "probe", out, err);
+        }
+    }
+
+    private int probe(PrintWriter out) {
+        String host = connection.host();
+        int port = connection.port(defaultPort());
+        SecurityMode securityMode = securityMode(port);
+        TlsPolicy policy = connection.tlsPolicy();
+        Timeouts timeouts = connection.timeouts();
+        TlsConnector connector = TlsEngine.create().connector(policy);
+
+        Attempt main = attempt(connector, host, port, securityMode, timeouts);
+        List<Json.Obj> versions = new ArrayList<>();
+        List<Json.Obj> suites = new ArrayList<>();
+        List<String> versionLines = new ArrayList<>();
+        List<String> suiteLines = new ArrayList<>();
+        if (main.reachedTls()) {
+            for (TlsVersion v : policy.versions()) {
+                List<CipherSuite> forVersion = policy.cipherSuites().stream().filter(s -> s.version() == v)
+                        .collect(Collectors.toList());
+                Attempt a = restricted(connector, List.of(v), forVersion, host, port, securityMode, timeouts);
+                versions.add(result(a).put("version", v.protocolName()));
+                versionLines.add(v.protocolName() + " " + verdict(a));
+            }
+            for (CipherSuite s : policy.cipherSuites()) {
+                Attempt a = restricted(connector, List.of(s.version()), List.of(s), host, port, securityMode, timeouts);
+                suites.add(result(a).put("cipherSuite", s.name()));
+                suiteLines.add(s.name() + " " + verdict(a));
+            }
+        }
+
+        List<String> failures = failures(main);
+        boolean passes = failures.isEmpty();
+        int exit = passes ? Outcomes.OK : main.ioError != null && !main.reachedTls() && main.problem == null
+                ? Outcomes.TRANSIENT : Outcomes.SECURITY;
+        List<X509Certificate> chain = main.handshake != null ? main.handshake.peerCertificates()
+                : main.refusal != null ? main.refusal.peerCertificates() : List.of();
+
+        if (connection.json) {
+            StartTlsPreamble p = main.preamble;
+            out.println(Json.obj().put("ok", passes).put("command", "probe").put("exitCode", exit)
+                    .put("server", Json.obj().put("host", host).put("port", port)
+                            .put("protocol", protocol.name().toLowerCase()).put("mode", securityMode.name()))
+                    .put("policy", connection.policy.name()).put("provider", policy.provider().name())
+                    .put("greeting", p == null ? null : p.greeting)
+                    .put("capabilities", p == null ? List.of() : p.capabilities)
+                    .put("startTls", p == null ? null : Json.obj().put("offered", p.startTlsOffered)
+                            .put("reply", p.startTlsReply).put("dataAfterGoAhead", p.dataAfterGoAhead)
+                            .put("preauth", p.preauth))
+                    .put("handshake", Describe.handshake(main.handshake))
+                    .put("refusal", main.refusal == null ? null : Json.obj().put("reason", main.refusal.reason().name())
+                            .put("message", main.refusal.getMessage()))
+                    .put("certificates", chain.stream().map(Describe::certificate).collect(Collectors.toList()))
+                    .put("versions", versions).put("cipherSuites", suites)
+                    .put("failures", failures));
+        } else {
+            out.println("Probe " + protocol.name().toLowerCase() + " " + host + ":" + port + ", mode " + securityMode
+                    + ", policy " + connection.policy.name() + ", provider " + policy.provider());
+            StartTlsPreamble p = main.preamble;
+            if (p != null) {
+                out.println("  greeting       " + p.greeting);
+                out.println("  capabilities   " + String.join(", ", p.capabilities));
+                out.println("  STARTTLS       " + (p.preauth ? "impossible: PREAUTH greeting"
+                        : p.startTlsOffered ? "offered" + (p.startTlsReply == null ? "" : ", reply \""
+                        + p.startTlsReply + "\"") : "NOT offered"));
+            }
+            out.println("  TLS            " + (main.handshake != null ? Describe.handshakeLine(main.handshake)
+                    : main.refusal != null ? "REFUSED (" + main.refusal.reason() + ")" : "not reached"));
+            for (int i = 0; i < chain.size(); i++) {
+                out.println((i == 0 ? "  certificates   " : "                 ") + "#" + i + " "
+                        + Describe.certificateLine(chain.get(i)));
+            }
+            for (int i = 0; i < versionLines.size(); i++) {
+                out.println((i == 0 ? "  versions       " : "                 ") + versionLines.get(i));
+            }
+            for (int i = 0; i < suiteLines.size(); i++) {
+                out.println((i == 0 ? "  cipher suites  " : "                 ") + suiteLines.get(i));
+            }
+            if (passes) {
+                out.println("  verdict        PASS: the server meets the policy");
+            } else {
+                for (int i = 0; i < failures.size(); i++) {
+                    out.println((i == 0 ? "  verdict        FAIL: " : "                 ") + failures.get(i));
+                }
+            }
+        }
+        out.flush();
+        return exit;
+    }
+
+    private static String verdict(Attempt a) {
+        return a.handshake != null ? "accepted" : a.refusal != null ? "refused (" + a.refusal.reason() + ")"
+                : "not tried (" + (a.problem != null ? a.problem : a.ioError) + ")";
+    }
+
+    private static Json.Obj result(Attempt a) {
+        return Json.obj().put("accepted", a.handshake != null)
+                .put("refusal", a.refusal == null ? null : a.refusal.reason().name())
+                .put("error", a.problem != null ? a.problem : a.ioError);
+    }
+
+    private List<String> failures(Attempt a) {
+        List<String> f = new ArrayList<>();
+        if (a.preamble != null && a.preamble.preauth) {
+            f.add("PREAUTH_WITHOUT_TLS: the server greets with PREAUTH, which leaves no way to start TLS");
+        }
+        if (a.problem != null) {
+            f.add(a.problem);
+        }
+        if (a.refusal != null) {
+            f.add(a.refusal.reason() + ": " + a.refusal.getMessage());
+        }
+        if (a.ioError != null && a.handshake == null) {
+            f.add("CONNECTION: " + a.ioError);
+        }
+        return f;
+    }
+
+    private Attempt restricted(TlsConnector connector, List<TlsVersion> versions, List<CipherSuite> suites, String host,
+                               int port, SecurityMode mode, Timeouts timeouts) {
+        try {
+            return attempt(connector.restrictedTo(versions, suites), host, port, mode, timeouts);
+        } catch (IllegalArgumentException e) {
+            Attempt a = new Attempt();
+            a.problem = "the provider does not support it";
+            return a;
+        }
+    }
+
+    private Attempt attempt(TlsConnector connector, String host, int port, SecurityMode mode, Timeouts timeouts) {
+        Attempt a = new Attempt();
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), (int) timeouts.connect().toMillis());
+            plain.setSoTimeout((int) timeouts.read().toMillis());
+            if (mode != SecurityMode.IMPLICIT_TLS) {
+                a.preamble = StartTlsPreamble.run(protocol, plain, true);
+                if (a.preamble.preauth) {
+                    return a;
+                }
+                if (!a.preamble.startTlsOffered) {
+                    if (mode == SecurityMode.STARTTLS_REQUIRED) {
+                        a.problem = "STARTTLS_NOT_OFFERED: the server does not offer "
+                                + (protocol == StartTlsPreamble.Protocol.POP3 ? "STLS" : "STARTTLS");
+                    }
+                    return a;
+                }
+                if (!a.preamble.goAhead) {
+                    a.problem = "STARTTLS_REFUSED: " + a.preamble.startTlsReply;
+                    return a;
+                }
+                if (a.preamble.dataAfterGoAhead) {
+                    a.problem = "DATA_AFTER_STARTTLS: the server sent data after its go-ahead, before TLS";
+                    return a;
+                }
+            }
+            SSLSocket tls = connector.layer(plain, host, port, mode);
+            tls.startHandshake();
+            a.handshake = ((PolicyEnforcedSocket) tls).handshake().orElse(null);
+            if (mode == SecurityMode.IMPLICIT_TLS && a.preamble == null) {
+                a.preamble = greetOverTls(tls);
+            }
+            StartTlsPreamble.quit(protocol, tls);
+            tls.close();
+        } catch (TlsRefusedException e) {
+            a.refusal = e;
+        } catch (IOException e) {
+            a.ioError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            try {
+                plain.close();
+            } catch (IOException ignored) {
+                // done
+            }
+        }
+        return a;
+    }
+
+    /** Over implicit TLS: the greeting and capabilities, without STARTTLS. */
+    private StartTlsPreamble greetOverTls(SSLSocket tls) {
+        try {
+            return StartTlsPreamble.run(protocol, tls, false);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private int defaultPort() {
+        boolean implicit = mode == Options.Mode.IMPLICIT;
+        switch (protocol) {
+            case SMTP:
+                return implicit ? 465 : mode == Options.Mode.OPPORTUNISTIC ? 25 : 587;
+            case IMAP:
+                return implicit ? 993 : 143;
+            default:
+                return implicit ? 995 : 110;
+        }
+    }
+
+    private SecurityMode securityMode(int port) {
+        if (mode == null) {
+            return port == 465 || port == 993 || port == 995 ? SecurityMode.IMPLICIT_TLS
+                    : SecurityMode.STARTTLS_REQUIRED;
+        }
+        if (mode == Options.Mode.OPPORTUNISTIC && protocol != StartTlsPreamble.Protocol.SMTP) {
+            throw new Outcomes.UsageException("--mode opportunistic exists for smtp only");
+        }
+        return mode.securityMode;
+    }
+}

@@ -1,0 +1,253 @@
+package org.securemail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.securemail.policy.TrustSource;
+import org.securemail.testing.HostileSmtpServer;
+import org.securemail.testing.OpensslServer;
+import org.securemail.testing.ServerTls;
+import org.securemail.testing.TestPki;
+
+/** The commands run in-process against the same loopback test servers as the library's tests. */
+class CliTest {
+    private static final String PASSWORD = "cli-s3cret-pass";
+    private static TestPki pki;
+    private static TestPki.Issued server;
+    private static SSLContext serverTls;
+    private static String pin;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void pki() {
+        pki = TestPki.create("CLI");
+        server = pki.localhostLeaf().issue();
+        serverTls = ServerTls.context(server);
+        pin = TrustSource.spkiPin(server.certificate());
+    }
+
+    /** What one run printed and returned. */
+    static final class Run {
+        final int exit;
+        final String out;
+        final String err;
+
+        Run(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+    }
+
+    private static Run run(String stdin, Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Main main = new Main();
+        main.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        main.environment = env::get;
+        int exit = Main.commandLine(main, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Run run(String... args) {
+        return run("", Map.of(), args);
+    }
+
+    private Path passwordFile() throws Exception {
+        Path f = dir.resolve("password");
+        Files.writeString(f, PASSWORD + "\n");
+        return f;
+    }
+
+    private String[] send(int port, String... extra) throws Exception {
+        List<String> a = new ArrayList<>(List.of("send", "--server", "localhost:" + port, "--pin", pin,
+                "--from", "me@example.test", "--to", "you@example.test", "--subject", "hi", "--timeout", "5s",
+                "--user", "alice", "--password-file", passwordFile().toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void help_documentsTheExitCodes() {
+        Run r = run("--help");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("send").contains("probe").contains("demo")
+                .contains("3   refused for security").contains("4   transient failure")
+                .contains("5   permanent failure").contains("2   usage error");
+    }
+
+    @Test
+    void send_starttls_deliversAndPrintsTheReport_neverThePassword() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).start()) {
+            Run r = run("Hello from the command line\n", Map.of(), send(smtp.port()));
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out).contains("Delivered to localhost:" + smtp.port() + " (STARTTLS_REQUIRED)")
+                    .contains("queue id    TESTQ123").contains("TLSv1.3").contains("verified localhost");
+            assertThat(r.out + r.err).doesNotContain(PASSWORD);
+            assertThat(smtp.messages()).singleElement().asString().contains("Hello from the command line");
+        }
+    }
+
+    @Test
+    void send_json_printsOneObjectWithReportAndHandshake() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).start()) {
+            Path body = dir.resolve("body.txt");
+            Files.writeString(body, "from a file");
+            Run r = run(send(smtp.port(), "--json", "--body-file", body.toString()));
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out.trim()).startsWith("{\"ok\":true,\"command\":\"send\",\"exitCode\":0,\"report\":{")
+                    .contains("\"finalReply\":\"250 2.0.0 Ok: queued as TESTQ123\"")
+                    .contains("\"queueId\":\"TESTQ123\"")
+                    .contains("\"handshake\":{\"host\":\"localhost\"").contains("\"protocol\":\"TLSv1.3\"")
+                    .contains("\"pin\":\"" + pin + "\"").endsWith("}");
+            assertThat(r.out.trim().lines()).hasSize(1);
+            assertThat(smtp.messages()).singleElement().asString().contains("from a file");
+        }
+    }
+
+    @Test
+    void send_noStarttls_exit3_withTheReason() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).offerStartTls(false).start()) {
+            Run r = run(send(smtp.port(), "--json"));
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.out).contains("\"ok\":false").contains("\"type\":\"security\"")
+                    .contains("\"reason\":\"STARTTLS_NOT_OFFERED\"");
+            assertThat(smtp.cleartextBytes()).doesNotContain("AUTH");
+        }
+    }
+
+    @Test
+    void send_expiredCertificate_exit3_withTheTlsReason() throws Exception {
+        SSLContext expired = ServerTls.context(pki.localhostLeaf().expired().issue());
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(expired).start()) {
+            Run r = run("send", "--server", "localhost:" + smtp.port(), "--trust-pem", caFile().toString(),
+                    "--from", "me@example.test", "--to", "you@example.test", "--timeout", "5s");
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.err).contains("security: localhost:" + smtp.port() + " refused the TLS connection"
+                    + " (CERTIFICATE_EXPIRED)");
+        }
+    }
+
+    private Path caFile() throws Exception {
+        Path f = dir.resolve("ca.pem");
+        Files.writeString(f, pki.rootPem());
+        return f;
+    }
+
+    @Test
+    void send_4xx_exit4_5xx_exit5() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).mailReply("451 4.3.0 later").start()) {
+            assertThat(run(send(smtp.port())).exit).isEqualTo(4);
+        }
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls)
+                .rcptReply(a -> "550 5.1.1 no such user").start()) {
+            Run r = run(send(smtp.port(), "--json"));
+            assertThat(r.exit).isEqualTo(5);
+            assertThat(r.out).contains("\"type\":\"permanent\"").contains("\"reason\":\"550\"");
+        }
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).authReply("535 5.7.8 bad").start()) {
+            assertThat(run(send(smtp.port())).exit).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void send_passwordFromTheEnvironment() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).start()) {
+            Run r = run("body", Map.of("SMTP_PW", PASSWORD), "send", "--server", "localhost:" + smtp.port(),
+                    "--pin", pin, "--from", "me@example.test", "--to", "you@example.test", "--user", "alice",
+                    "--password-env", "SMTP_PW", "--timeout", "5s");
+            assertThat(r.exit).as(r.err).isZero();
+        }
+    }
+
+    @Test
+    void usageErrors_exit2() {
+        assertThat(run("send", "--server", "localhost:25", "--from", "a@example.test", "--to", "b@example.test",
+                "--password", "oops").exit).isEqualTo(2);
+        Run noSecret = run("send", "--server", "localhost:25", "--from", "a@example.test", "--to", "b@example.test",
+                "--user", "alice");
+        assertThat(noSecret.exit).isEqualTo(2);
+        assertThat(noSecret.err).contains("passwords are never taken from the command line");
+        assertThat(run("send", "--server", "localhost:99999", "--from", "a@example.test", "--to", "b@example.test")
+                .exit).isEqualTo(2);
+        assertThat(run("send", "--server", "localhost:25", "--from", "a@example.test", "--to", "b@example.test",
+                "--timeout", "soon").err).contains("--timeout must look like 500ms, 10s, 2m or PT30S");
+    }
+
+    @Test
+    void send_connectionRefused_exit4() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        Run r = run("x", Map.of(), "send", "--server", "localhost:" + port, "--from", "a@example.test",
+                "--to", "b@example.test", "--timeout", "2s");
+        assertThat(r.exit).isEqualTo(4);
+    }
+
+    @Test
+    void probe_goodStarttlsServer_passes_listingVersionsSuitesAndChain() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).start()) {
+            Run r = run("probe", "--server", "localhost:" + smtp.port(), "--protocol", "smtp", "--pin", pin,
+                    "--timeout", "5s");
+            assertThat(r.exit).as(r.out + r.err).isZero();
+            assertThat(r.out).contains("STARTTLS       offered").contains("TLSv1.3 accepted")
+                    .contains("TLSv1.2 accepted").contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 accepted")
+                    .contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 refused (NO_SHARED_CIPHER_SUITE)")
+                    .contains("#0 \"CN=SecureMail test server").contains("verdict        PASS");
+            assertThat(smtp.cleartextLines()).allMatch(l -> l.startsWith("EHLO") || l.equals("STARTTLS"));
+        }
+    }
+
+    @Test
+    void probe_noStarttls_fails_exit3() throws Exception {
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(serverTls).offerStartTls(false).start()) {
+            Run r = run("probe", "--server", "localhost:" + smtp.port(), "--protocol", "smtp", "--json");
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.out).contains("\"offered\":false").contains("STARTTLS_NOT_OFFERED");
+        }
+    }
+
+    @Test
+    void probe_expiredCertificate_showsTheChainAndTheRule() throws Exception {
+        SSLContext expired = ServerTls.context(pki.localhostLeaf().expired().issue());
+        try (HostileSmtpServer smtp = HostileSmtpServer.builder(expired).start()) {
+            Run r = run("probe", "--server", "localhost:" + smtp.port(), "--protocol", "smtp", "--trust-pem",
+                    caFile().toString());
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.out).contains("REFUSED (CERTIFICATE_EXPIRED)").contains("#0 \"CN=SecureMail test server")
+                    .contains("FAIL: CERTIFICATE_EXPIRED");
+        }
+    }
+
+    @Test
+    void probe_tls10OnlyImplicitServer_failsProtocolVersion() {
+        try (OpensslServer tls10 = OpensslServer.start(server, "-tls1", "-cipher", "ALL:@SECLEVEL=0")) {
+            Run r = run("probe", "--server", "localhost:" + tls10.port(), "--protocol", "smtp", "--mode", "implicit",
+                    "--pin", pin, "--json");
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.out).contains("\"refusal\":{\"reason\":\"PROTOCOL_VERSION\"");
+        }
+    }
+
+    @Test
+    void demo_runs() {
+        Run r = run("demo");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("Delivered: 250").contains("TLSv1.3");
+    }
+}
