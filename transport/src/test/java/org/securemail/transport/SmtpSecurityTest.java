@@ -224,6 +224,19 @@ class SmtpSecurityTest {
     }
 
     @Test
+    void dropInSession_smtpsTransportName_stillFollowsTheMode() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).offerStartTls(false)
+                .authBeforeTls(true).start()) {
+            jakarta.mail.Session session = Fixtures.sender(server.port()).build().session();
+            jakarta.mail.Transport smtps = session.getTransport("smtps");
+            MailSecurityException e = catchThrowableOfType(MailSecurityException.class,
+                    () -> smtps.connect("localhost", server.port(), "alice", new String(Fixtures.PASSWORD)));
+            assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_NOT_OFFERED);
+            assertNothingSentInCleartext(server);
+        }
+    }
+
+    @Test
     void sessionPropertyChangedAfterBuild_refusedBeforeConnecting() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
             SmtpSender sender = sender(server);

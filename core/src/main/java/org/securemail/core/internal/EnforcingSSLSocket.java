@@ -397,6 +397,13 @@ public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforce
     @Override
     public void close() throws IOException {
         try {
+            try {
+                // With a read timeout set, the JDK's close() waits up to that timeout for the peer's close_notify
+                // (SSLSocketImpl.bruteForceCloseInput); a stalled server would then cost the timeout twice.
+                delegate.setSoTimeout(0);
+            } catch (IOException | RuntimeException ignored) {
+                // already closed
+            }
             delegate.close();
         } finally {
             context.unregister(delegate);

@@ -52,7 +52,9 @@ public class HardenedSmtpTransport extends SMTPTransport {
      * @param urlname the URL name
      */
     public HardenedSmtpTransport(Session session, URLName urlname) {
-        super(session, urlname, "smtp", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
+        // Angus takes its property prefix from the URL's protocol: getTransport("smtps") would read only mail.smtps.*,
+        // which SecureMail never sets (FACTS A13). The mode alone decides between implicit TLS and STARTTLS.
+        super(session, StoreNames.as("smtp", urlname), "smtp", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
         this.wiring = wiringOf(session);
     }
 
