@@ -1,5 +1,5 @@
 /**
- * SecureMail transport: SMTP sending (and drop-in Jakarta Mail sessions) under the TLS policy.
+ * SecureMail transport: SMTP sending, IMAP and POP3 fetching, and drop-in Jakarta Mail sessions, under the TLS policy.
  */
 module org.securemail.transport {
     requires transitive org.securemail.core;

@@ -28,7 +28,9 @@ public final class CredentialsRejectedException extends AuthenticationFailedExce
                                         Exception cause) {
         super(host + ":" + port + " rejected the credentials of " + user
                 + (serverReply == null || serverReply.isBlank() ? "" : ": " + DeliveryException.oneLine(serverReply))
-                + " (mode " + mode + "); check the user name and password or token; they were sent only inside TLS",
+                + " (mode " + mode + "); check the user name and password or token; "
+                + (mode == SecurityMode.INSECURE_CLEARTEXT ? "they were sent without TLS (insecure local development"
+                + " mode)" : "they were sent only inside TLS"),
                 cause);
         this.host = host;
         this.port = port;

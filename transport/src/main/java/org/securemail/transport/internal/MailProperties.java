@@ -17,14 +17,15 @@ public final class MailProperties {
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "smtp", Set.of("dsn.notify", "dsn.ret", "allow8bitmime", "submitter", "mailextension", "from",
                     "quitwait", "quitonsessionreject", "noop.strict", "userset", "localaddress", "localport"),
-            "imap", Set.of("fetchsize", "partialfetch", "peek", "appendbuffersize", "connectionpoolsize",
+            // Not "partialfetch": without it a message body is fetched whole into memory.
+            "imap", Set.of("fetchsize", "peek", "appendbuffersize", "connectionpoolsize",
                     "connectionpooltimeout", "separatestoreconnection", "statuscachetimeout", "minidletime",
                     "throwsearchexception", "ignorebodystructuresize", "enableimapevents", "closefoldersonstorefailure",
                     "localaddress", "localport", "referralexception", "compress.enable", "compress.level",
                     "compress.strategy", "reusetagprefix"),
+            // Not "disablecapa": without CAPA no STLS can be seen, and nothing learned inside TLS can be used.
             "pop3", Set.of("rsetbeforequit", "disabletop", "forgettopheaders", "cachewriteto", "filecache.enable",
-                    "filecache.dir", "keepmessagecontent", "finalizecleanclose", "disablecapa", "localaddress",
-                    "localport"));
+                    "filecache.dir", "keepmessagecontent", "finalizecleanclose", "localaddress", "localport"));
 
     /** Hints for the properties users set most often, by the part after {@code mail.<protocol>.}. */
     private static final Map<String, String> HINTS = new LinkedHashMap<>();

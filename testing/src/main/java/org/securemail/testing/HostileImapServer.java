@@ -1,0 +1,810 @@
+package org.securemail.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A scriptable IMAP server on 127.0.0.1, port 0, that records every line it receives, in cleartext or under TLS, and
+ * misbehaves on request: no STARTTLS, STARTTLS refused, data injected after the go-ahead, a PREAUTH greeting,
+ * CAPABILITY failing after TLS, authentication refused, stalls.
+ *
+ * <p>It serves one mailbox, INBOX (and an empty "Archive"), with generated messages: message {@code i} (1-based) has
+ * UID {@code 1000 + i}, subject "Message i", is \Seen when {@code i} is even. It implements just enough of IMAP4rev1
+ * for Jakarta Mail: CAPABILITY, STARTTLS, LOGIN, AUTHENTICATE (PLAIN, XOAUTH2), LIST, SELECT, EXAMINE, FETCH and
+ * UID FETCH (ENVELOPE, INTERNALDATE, RFC822.SIZE, FLAGS, UID, BODY[] with partial ranges), SEARCH and UID SEARCH
+ * (only UNSEEN is evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
+ * LOGOUT.
+ */
+public final class HostileImapServer implements AutoCloseable {
+
+    /** One line received. */
+    public static final class Line {
+        public final int connection;
+        public final boolean tls;
+        public final String text;
+
+        Line(int connection, boolean tls, String text) {
+            this.connection = connection;
+            this.tls = tls;
+            this.text = text;
+        }
+
+        /** @return the command verb, upper case, after the tag and an optional UID prefix */
+        public String verb() {
+            String[] p = text.split(" ");
+            if (p.length < 2) {
+                return text.toUpperCase(Locale.ROOT);
+            }
+            String v = p[1].toUpperCase(Locale.ROOT);
+            if (v.equals("UID") && p.length > 2) {
+                return "UID " + p[2].toUpperCase(Locale.ROOT);
+            }
+            return v;
+        }
+
+        @Override
+        public String toString() {
+            return "#" + connection + (tls ? " TLS " : " CLEAR ") + text;
+        }
+    }
+
+    private static final class Msg {
+        final long uid;
+        final Set<String> flags = new LinkedHashSet<>();
+        final String raw;
+        final String subject;
+        final String from;
+
+        Msg(long uid, String subject, String from, String raw) {
+            this.uid = uid;
+            this.subject = subject;
+            this.from = from;
+            this.raw = raw;
+        }
+    }
+
+    private final Builder b;
+    private final ServerSocket serverSocket;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hostile-imap");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Line> lines = new CopyOnWriteArrayList<>();
+    private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
+    private final Deque<String> authReplies;
+    private final List<Msg> inbox = new ArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile int connections;
+    private long nextUid;
+
+    private HostileImapServer(Builder b) throws IOException {
+        this.b = b;
+        this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
+        for (int i = 1; i <= b.messages; i++) {
+            inbox.add(generate(i));
+            if (i % 2 == 0) {
+                inbox.get(i - 1).flags.add("\\Seen");
+            }
+        }
+        nextUid = 1001L + b.messages;
+        this.serverSocket = new ServerSocket();
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+        executor.execute(this::acceptLoop);
+    }
+
+    private Msg generate(int i) {
+        String subject = "Message " + i;
+        String from = "sender" + i + "@example.test";
+        StringBuilder body = new StringBuilder();
+        String lineText = "Body of message " + i + ", a line of text that repeats.\r\n";
+        do {
+            body.append(lineText);
+        } while (body.length() < b.bodyBytes);
+        String raw = "From: Sender " + i + " <" + from + ">\r\n"
+                + "To: alice@example.test\r\n"
+                + "Subject: " + subject + "\r\n"
+                + "Date: Mon, 2 Nov 2026 10:" + String.format(Locale.ROOT, "%02d", i % 60) + ":00 +0000\r\n"
+                + "Message-ID: <m" + i + "@example.test>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=us-ascii\r\n"
+                + "\r\n" + body;
+        return new Msg(1000L + i, subject, from, raw);
+    }
+
+    /**
+     * Starts building a server.
+     *
+     * @param tls the server's TLS context (its certificate), or null for a server that cannot do TLS
+     * @return a builder
+     */
+    public static Builder builder(SSLContext tls) {
+        return new Builder(tls);
+    }
+
+    /** Scripts the server's behaviour. */
+    public static final class Builder {
+        private final SSLContext tls;
+        private boolean implicitTls;
+        private String greeting = "* OK hostile IMAP ready";
+        private String capabilitiesBeforeTls = "IMAP4rev1 STARTTLS LOGINDISABLED";
+        private String capabilitiesAfterTls = "IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR IDLE MOVE UIDPLUS";
+        private String startTlsReply = "OK Begin TLS negotiation now";
+        private String afterGoAhead = "";
+        private String capabilityAfterTlsReply;
+        private String authReply = "OK Logged in";
+        private List<String> authReplies = List.of();
+        private int messages;
+        private int bodyBytes = 60;
+        private boolean idleNewMail;
+        private String stallOn;
+
+        Builder(SSLContext tls) {
+            this.tls = tls;
+        }
+
+        /** @param v TLS from the first byte @return this */
+        public Builder implicitTls(boolean v) {
+            implicitTls = v;
+            return this;
+        }
+
+        /** @param line the whole greeting line, e.g. "* PREAUTH [CAPABILITY IMAP4rev1] welcome" @return this */
+        public Builder greeting(String line) {
+            greeting = line;
+            return this;
+        }
+
+        /** @param caps the capabilities announced before TLS (or always, without TLS) @return this */
+        public Builder capabilitiesBeforeTls(String caps) {
+            capabilitiesBeforeTls = caps;
+            return this;
+        }
+
+        /** @param caps the capabilities announced under TLS @return this */
+        public Builder capabilitiesAfterTls(String caps) {
+            capabilitiesAfterTls = caps;
+            return this;
+        }
+
+        /** @param reply the tagged reply to STARTTLS without its tag, e.g. "NO not now" @return this */
+        public Builder startTlsReply(String reply) {
+            startTlsReply = reply;
+            return this;
+        }
+
+        /** @param data bytes sent right after the STARTTLS go-ahead, in the same write @return this */
+        public Builder afterGoAhead(String data) {
+            afterGoAhead = data;
+            return this;
+        }
+
+        /**
+         * @param reply the tagged reply to CAPABILITY under TLS, without its tag and without the untagged CAPABILITY
+         *     line ("NO broken", or "OK" for a reply that lists nothing)
+         * @return this
+         */
+        public Builder capabilityAfterTlsReply(String reply) {
+            capabilityAfterTlsReply = reply;
+            return this;
+        }
+
+        /** @param reply the tagged reply to LOGIN and AUTHENTICATE, without its tag @return this */
+        public Builder authReply(String reply) {
+            authReply = reply;
+            return this;
+        }
+
+        /** @param replies successive replies to LOGIN/AUTHENTICATE, one per attempt; then {@link #authReply} @return this */
+        public Builder authReplies(String... replies) {
+            authReplies = List.of(replies);
+            return this;
+        }
+
+        /** @param n how many messages INBOX holds @return this */
+        public Builder messages(int n) {
+            messages = n;
+            return this;
+        }
+
+        /** @param n the minimum body size of each message, in bytes @return this */
+        public Builder bodyBytes(int n) {
+            bodyBytes = n;
+            return this;
+        }
+
+        /** @param v whether a new message arrives (and is announced) as soon as IDLE begins @return this */
+        public Builder idleNewMail(boolean v) {
+            idleNewMail = v;
+            return this;
+        }
+
+        /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
+        public Builder stallOn(String verb) {
+            stallOn = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** @return the started server */
+        public HostileImapServer start() {
+            try {
+                return new HostileImapServer(this);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** @return the port */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** @return every line received, in order */
+    public List<Line> lines() {
+        return new ArrayList<>(lines);
+    }
+
+    /** @return the lines received before TLS */
+    public List<String> cleartextLines() {
+        List<String> r = new ArrayList<>();
+        for (Line l : lines) {
+            if (!l.tls) {
+                r.add(l.text);
+            }
+        }
+        return r;
+    }
+
+    /** @return the lines received under TLS */
+    public List<String> tlsLines() {
+        List<String> r = new ArrayList<>();
+        for (Line l : lines) {
+            if (l.tls) {
+                r.add(l.text);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Counts the commands received with a verb.
+     *
+     * @param verb e.g. "FETCH" or "UID FETCH"
+     * @return how many arrived
+     */
+    public long commands(String verb) {
+        return lines.stream().filter(l -> l.verb().equals(verb)).count();
+    }
+
+    /** @return every byte received in cleartext, as text */
+    public String cleartextBytes() {
+        synchronized (cleartext) {
+            return cleartext.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** @return the number of connections accepted */
+    public int connections() {
+        return connections;
+    }
+
+    /** @return the UIDs now in INBOX, in order */
+    public List<Long> inboxUids() {
+        synchronized (inbox) {
+            List<Long> r = new ArrayList<>();
+            for (Msg m : inbox) {
+                r.add(m.uid);
+            }
+            return r;
+        }
+    }
+
+    /**
+     * Waits until a line matching the predicate has been received.
+     *
+     * @param match the predicate
+     * @param timeout how long to wait at most
+     * @return true if such a line arrived
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitLine(Predicate<Line> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            while (lines.stream().noneMatch(match)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lines.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            try {
+                Socket s = serverSocket.accept();
+                int id = ++connections;
+                open.add(s);
+                executor.execute(() -> serve(s, id));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private final class Conn {
+        final int id;
+        Socket socket;
+        InputStream in;
+        OutputStream out;
+        boolean tls;
+        boolean selected;
+
+        Conn(int id, Socket socket) throws IOException {
+            this.id = id;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        void startTls() throws IOException {
+            SSLSocket ssl = (SSLSocket) b.tls.getSocketFactory().createSocket(socket,
+                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+            ssl.setUseClientMode(false);
+            ssl.startHandshake();
+            socket = ssl;
+            open.add(ssl);
+            in = ssl.getInputStream();
+            out = ssl.getOutputStream();
+            tls = true;
+        }
+
+        void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        void reply(String... replyLines) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (String r : replyLines) {
+                sb.append(r).append("\r\n");
+            }
+            send(sb.toString());
+        }
+
+        String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (!tls) {
+                    synchronized (cleartext) {
+                        cleartext.write(c);
+                    }
+                }
+                if (c == '\n') {
+                    break;
+                }
+                line.write(c);
+            }
+            if (c < 0 && line.size() == 0) {
+                return null;
+            }
+            String s = line.toString(StandardCharsets.ISO_8859_1);
+            if (s.endsWith("\r")) {
+                s = s.substring(0, s.length() - 1);
+            }
+            synchronized (lines) {
+                lines.add(new Line(id, tls, s));
+                lines.notifyAll();
+            }
+            return s;
+        }
+
+        /** Reads the literal a line announced with {n}, and the rest of the command line after it. */
+        String completeLiterals(String line) throws IOException {
+            while (line.matches(".*\\{\\d+\\+?}$")) {
+                int open = line.lastIndexOf('{');
+                boolean sync = !line.endsWith("+}");
+                int n = Integer.parseInt(line.substring(open + 1, line.length() - (sync ? 1 : 2)));
+                if (sync) {
+                    reply("+ Ready for literal data");
+                }
+                byte[] data = in.readNBytes(n);
+                if (!tls) {
+                    synchronized (cleartext) {
+                        cleartext.write(data, 0, data.length);
+                    }
+                }
+                String rest = readLine();
+                line = line.substring(0, open) + "\"" + new String(data, StandardCharsets.ISO_8859_1) + "\""
+                        + (rest == null ? "" : rest);
+            }
+            return line;
+        }
+    }
+
+    private void serve(Socket socket, int id) {
+        try (socket) {
+            socket.setSoTimeout(30_000);
+            Conn c = new Conn(id, socket);
+            if (b.implicitTls) {
+                c.startTls();
+            }
+            if ("GREETING".equals(b.stallOn)) {
+                Thread.sleep(60_000);
+                return;
+            }
+            c.reply(b.greeting);
+            String line;
+            while ((line = c.readLine()) != null) {
+                line = c.completeLiterals(line);
+                String[] parts = line.split(" ", 3);
+                String tag = parts[0];
+                String verb = parts.length > 1 ? parts[1].toUpperCase(Locale.ROOT) : "";
+                String args = parts.length > 2 ? parts[2] : "";
+                boolean uid = false;
+                if (verb.equals("UID")) {
+                    String[] sub = args.split(" ", 2);
+                    verb = sub[0].toUpperCase(Locale.ROOT);
+                    args = sub.length > 1 ? sub[1] : "";
+                    uid = true;
+                }
+                if (verb.equals(b.stallOn)) {
+                    Thread.sleep(60_000);
+                    return;
+                }
+                if (!dispatch(c, tag, verb, args, uid)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String capabilities(Conn c) {
+        String caps = c.tls ? b.capabilitiesAfterTls : b.capabilitiesBeforeTls;
+        if (c.tls || b.tls == null) {
+            caps = caps.replace(" STARTTLS", "");
+        }
+        return caps;
+    }
+
+    private boolean dispatch(Conn c, String tag, String verb, String args, boolean uid) throws IOException {
+        switch (verb) {
+            case "CAPABILITY":
+                if (c.tls && b.capabilityAfterTlsReply != null) {
+                    c.reply(tag + " " + b.capabilityAfterTlsReply);
+                } else {
+                    c.reply("* CAPABILITY " + capabilities(c), tag + " OK CAPABILITY completed");
+                }
+                return true;
+            case "STARTTLS":
+                if (c.tls || b.tls == null) {
+                    c.reply(tag + " BAD STARTTLS not available");
+                    return true;
+                }
+                c.send(tag + " " + b.startTlsReply + "\r\n" + b.afterGoAhead);
+                if (b.startTlsReply.toUpperCase(Locale.ROOT).startsWith("OK")) {
+                    c.startTls();
+                }
+                return true;
+            case "LOGIN":
+                c.reply(tag + " " + nextAuthReply());
+                return true;
+            case "AUTHENTICATE":
+                authenticate(c, tag, args);
+                return true;
+            case "LOGOUT":
+                c.reply("* BYE logging out", tag + " OK LOGOUT completed");
+                return false;
+            case "NOOP":
+            case "CHECK":
+            case "ENABLE":
+            case "SUBSCRIBE":
+                c.reply(tag + " OK " + verb + " completed");
+                return true;
+            case "ID":
+                c.reply("* ID NIL", tag + " OK ID completed");
+                return true;
+            case "LIST":
+            case "LSUB":
+                c.reply("* " + verb + " (\\HasNoChildren) \"/\" INBOX", "* " + verb + " (\\HasNoChildren) \"/\" Archive",
+                        tag + " OK " + verb + " completed");
+                return true;
+            case "SELECT":
+            case "EXAMINE":
+                select(c, tag, verb);
+                return true;
+            case "FETCH":
+                fetch(c, tag, args, uid);
+                return true;
+            case "SEARCH":
+                search(c, tag, args, uid);
+                return true;
+            case "STORE":
+                store(c, tag, args, uid);
+                return true;
+            case "COPY":
+                c.reply(tag + " OK COPY completed");
+                return true;
+            case "MOVE":
+                move(c, tag, args, uid);
+                return true;
+            case "EXPUNGE":
+                expunge(c, tag, uid ? args : null);
+                return true;
+            case "CLOSE":
+            case "UNSELECT":
+                c.selected = false;
+                c.reply(tag + " OK " + verb + " completed");
+                return true;
+            case "IDLE":
+                return idle(c, tag);
+            default:
+                c.reply(tag + " BAD unknown command");
+                return true;
+        }
+    }
+
+    private String nextAuthReply() {
+        String r = authReplies.poll();
+        return r != null ? r : b.authReply;
+    }
+
+    private void authenticate(Conn c, String tag, String args) throws IOException {
+        String[] p = args.split(" ");
+        if (p.length < 2) {
+            c.reply("+ ");
+            c.readLine();
+        }
+        String reply = nextAuthReply();
+        if (!reply.toUpperCase(Locale.ROOT).startsWith("OK") && p[0].equalsIgnoreCase("XOAUTH2")) {
+            c.reply("+ " + Base64.getEncoder().encodeToString(
+                    "{\"status\":\"401\",\"schemes\":\"bearer\"}".getBytes(StandardCharsets.US_ASCII)));
+            c.readLine();
+        }
+        c.reply(tag + " " + reply);
+    }
+
+    private void select(Conn c, String tag, String verb) throws IOException {
+        synchronized (inbox) {
+            c.selected = true;
+            c.reply("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                    "* " + inbox.size() + " EXISTS",
+                    "* 0 RECENT",
+                    "* OK [UIDVALIDITY 42] UIDs valid",
+                    "* OK [UIDNEXT " + nextUid + "] Predicted next UID",
+                    "* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited",
+                    tag + " OK [" + (verb.equals("EXAMINE") ? "READ-ONLY" : "READ-WRITE") + "] " + verb
+                            + " completed");
+        }
+    }
+
+    /** Returns the 1-based sequence numbers a set (of sequence numbers or UIDs) designates. */
+    private List<Integer> resolve(String set, boolean uid) {
+        List<Integer> r = new ArrayList<>();
+        synchronized (inbox) {
+            int n = inbox.size();
+            long maxId = uid ? (n == 0 ? 0 : inbox.get(n - 1).uid) : n;
+            for (String part : set.split(",")) {
+                String[] range = part.split(":");
+                long lo = range[0].equals("*") ? maxId : Long.parseLong(range[0]);
+                long hi = range.length > 1 ? (range[1].equals("*") ? maxId : Long.parseLong(range[1])) : lo;
+                if (lo > hi) {
+                    long t = lo;
+                    lo = hi;
+                    hi = t;
+                }
+                for (int i = 1; i <= n; i++) {
+                    long key = uid ? inbox.get(i - 1).uid : i;
+                    if (key >= lo && key <= hi && !r.contains(i)) {
+                        r.add(i);
+                    }
+                }
+            }
+        }
+        r.sort(null);
+        return r;
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String flags(Msg m) {
+        return "(" + String.join(" ", m.flags) + ")";
+    }
+
+    private void fetch(Conn c, String tag, String args, boolean uid) throws IOException {
+        String[] p = args.split(" ", 2);
+        String items = p.length > 1 ? p[1].toUpperCase(Locale.ROOT) : "";
+        StringBuilder out = new StringBuilder();
+        synchronized (inbox) {
+            for (int seq : resolve(p[0], uid)) {
+                Msg m = inbox.get(seq - 1);
+                List<String> parts = new ArrayList<>();
+                if (uid || items.contains("UID")) {
+                    parts.add("UID " + m.uid);
+                }
+                if (items.contains("FLAGS")) {
+                    parts.add("FLAGS " + flags(m));
+                }
+                if (items.contains("INTERNALDATE")) {
+                    parts.add("INTERNALDATE \"02-Nov-2026 10:00:00 +0000\"");
+                }
+                if (items.contains("RFC822.SIZE")) {
+                    parts.add("RFC822.SIZE " + m.raw.length());
+                }
+                if (items.contains("ENVELOPE")) {
+                    String addr = "((NIL NIL " + quote(m.from.split("@")[0]) + " \"example.test\"))";
+                    parts.add("ENVELOPE (\"Mon, 2 Nov 2026 10:00:00 +0000\" " + quote(m.subject) + " " + addr + " "
+                            + addr + " " + addr + " ((NIL NIL \"alice\" \"example.test\")) NIL NIL NIL "
+                            + quote("<m" + (m.uid - 1000) + "@example.test>") + ")");
+                }
+                java.util.regex.Matcher body = java.util.regex.Pattern
+                        .compile("BODY(\\.PEEK)?\\[([A-Z.]*)](<(\\d+)\\.(\\d+)>)?").matcher(items);
+                if (body.find()) {
+                    String section = body.group(2);
+                    String content = section.equals("HEADER") ? m.raw.substring(0, m.raw.indexOf("\r\n\r\n") + 4)
+                            : section.equals("TEXT") ? m.raw.substring(m.raw.indexOf("\r\n\r\n") + 4) : m.raw;
+                    int from = 0;
+                    String origin = "";
+                    if (body.group(3) != null) {
+                        from = Math.min(content.length(), Integer.parseInt(body.group(4)));
+                        int len = Integer.parseInt(body.group(5));
+                        content = content.substring(from, Math.min(content.length(), from + len));
+                        origin = "<" + from + ">";
+                    }
+                    parts.add("BODY[" + section + "]" + origin + " {" + content.length() + "}\r\n" + content);
+                    if (body.group(1) == null && c.selected) {
+                        m.flags.add("\\Seen");
+                    }
+                }
+                out.append("* ").append(seq).append(" FETCH (").append(String.join(" ", parts)).append(")\r\n");
+            }
+        }
+        out.append(tag).append(" OK FETCH completed\r\n");
+        c.send(out.toString());
+    }
+
+    private void search(Conn c, String tag, String args, boolean uid) throws IOException {
+        StringBuilder r = new StringBuilder("* SEARCH");
+        boolean unseen = args.toUpperCase(Locale.ROOT).contains("UNSEEN");
+        synchronized (inbox) {
+            for (int i = 1; i <= inbox.size(); i++) {
+                Msg m = inbox.get(i - 1);
+                if (!unseen || !m.flags.contains("\\Seen")) {
+                    r.append(' ').append(uid ? m.uid : i);
+                }
+            }
+        }
+        c.reply(r.toString(), tag + " OK SEARCH completed");
+    }
+
+    private void store(Conn c, String tag, String args, boolean uid) throws IOException {
+        String[] p = args.split(" ", 3);
+        String op = p[1].toUpperCase(Locale.ROOT);
+        String list = p[2].replaceAll("[()]", "").trim();
+        StringBuilder out = new StringBuilder();
+        synchronized (inbox) {
+            for (int seq : resolve(p[0], uid)) {
+                Msg m = inbox.get(seq - 1);
+                for (String f : list.split(" ")) {
+                    if (f.isEmpty()) {
+                        continue;
+                    }
+                    if (op.startsWith("-")) {
+                        m.flags.remove(f);
+                    } else {
+                        m.flags.add(f);
+                    }
+                }
+                if (!op.endsWith(".SILENT")) {
+                    out.append("* ").append(seq).append(" FETCH (FLAGS ").append(flags(m))
+                            .append(uid ? " UID " + m.uid : "").append(")\r\n");
+                }
+            }
+        }
+        out.append(tag).append(" OK STORE completed\r\n");
+        c.send(out.toString());
+    }
+
+    private void move(Conn c, String tag, String args, boolean uid) throws IOException {
+        String set = args.split(" ", 2)[0];
+        StringBuilder out = new StringBuilder();
+        synchronized (inbox) {
+            List<Integer> seqs = resolve(set, uid);
+            for (int i = seqs.size() - 1; i >= 0; i--) {
+                inbox.remove(seqs.get(i) - 1);
+                out.append("* ").append(seqs.get(i)).append(" EXPUNGE\r\n");
+            }
+        }
+        out.append(tag).append(" OK MOVE completed\r\n");
+        c.send(out.toString());
+    }
+
+    private void expunge(Conn c, String tag, String uidSet) throws IOException {
+        StringBuilder out = new StringBuilder();
+        synchronized (inbox) {
+            List<Integer> candidates = uidSet == null ? resolve("1:*", false) : resolve(uidSet, true);
+            for (int i = candidates.size() - 1; i >= 0; i--) {
+                int seq = candidates.get(i);
+                if (inbox.get(seq - 1).flags.contains("\\Deleted")) {
+                    inbox.remove(seq - 1);
+                    out.append("* ").append(seq).append(" EXPUNGE\r\n");
+                }
+            }
+        }
+        out.append(tag).append(" OK EXPUNGE completed\r\n");
+        c.send(out.toString());
+    }
+
+    private boolean idle(Conn c, String tag) throws IOException {
+        c.reply("+ idling");
+        if (b.idleNewMail) {
+            int exists;
+            synchronized (inbox) {
+                Msg m = generate(inbox.size() + 1);
+                Msg renumbered = new Msg(nextUid++, m.subject, m.from, m.raw);
+                inbox.add(renumbered);
+                exists = inbox.size();
+            }
+            c.reply("* " + exists + " EXISTS");
+        }
+        String line = c.readLine();
+        if (line == null) {
+            return false;
+        }
+        if (line.equalsIgnoreCase("DONE")) {
+            c.reply(tag + " OK IDLE terminated");
+        } else {
+            c.reply(tag + " BAD expected DONE");
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        executor.shutdownNow();
+    }
+}

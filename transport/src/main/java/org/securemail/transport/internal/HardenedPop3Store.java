@@ -1,0 +1,222 @@
+package org.securemail.transport.internal;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.angus.mail.pop3.POP3Store;
+import org.securemail.core.Handshake;
+import org.securemail.policy.SecurityMode;
+import org.securemail.transport.CredentialsRejectedException;
+import org.securemail.transport.MailSecurityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Angus Mail's POP3 store, hardened. SecureMail registers it for "pop3" and "pop3s" in every session it builds for
+ * POP3; both names behave by the session's mode (FACTS A13), so implicit TLS never sets {@code starttls.required},
+ * which Angus would fail on (A6).
+ *
+ * <p>Angus opens POP3 connections in a package-private method, from {@code Store.connect}, {@code isConnected} and
+ * {@code Folder.open}; this store and {@link HardenedPop3Folder} wrap each of those in a SecureMail connection scope,
+ * so the guarded plain socket (only CAPA, STLS and QUIT before TLS) and the policy TLS factory serve every connection,
+ * and translate what Angus reports: with {@code starttls.required} Angus refuses a server without STLS, or one that
+ * answers STLS with -ERR, instead of continuing in cleartext (A3, A4), but reports both as an
+ * {@link AuthenticationFailedException}; SecureMail reports {@link MailSecurityException#reason()}
+ * {@code STARTTLS_NOT_OFFERED} or {@code STARTTLS_REFUSED}. Data after the STLS go-ahead is refused by the guarded
+ * socket (A9). Angus replaces the capabilities learned before TLS with the answer to CAPA inside TLS (none, if CAPA
+ * fails there), so nothing learned before TLS is used.
+ */
+public class HardenedPop3Store extends POP3Store {
+    private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.pop3");
+
+    private final MailWiring wiring;
+    private final String configuredHost;
+    private volatile ConnectionContext latest;
+    private volatile String host;
+    private volatile int port;
+
+    /**
+     * Creates the store; called by Jakarta Mail's {@link Session}.
+     *
+     * @param session a session SecureMail built
+     * @param url the URL name; its protocol ("pop3" or "pop3s") is ignored: the mode decides
+     */
+    public HardenedPop3Store(Session session, URLName url) {
+        super(session, StoreNames.as("pop3", url), "pop3", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
+        this.wiring = wiringOf(session);
+        this.configuredHost = session.getProperty("mail.pop3.host");
+    }
+
+    static MailWiring wiringOf(Session session) {
+        Object w = session.getProperties().get(MailWiring.PROPERTY);
+        if (!(w instanceof MailWiring)) {
+            throw new IllegalStateException("HardenedPop3Store works only in a Session built by SecureMail"
+                    + " (SecureMail.pop3(host)...build().session())");
+        }
+        return (MailWiring) w;
+    }
+
+    /** @return the most recent connection this store opened */
+    public Optional<ConnectionContext> latestConnection() {
+        return Optional.ofNullable(latest);
+    }
+
+    /** @return the handshake of the most recent connection, when it is TLS */
+    public Optional<Handshake> handshake() {
+        ConnectionContext c = latest;
+        return c == null ? Optional.empty() : c.handshake();
+    }
+
+    /** @return the mode of the session */
+    public SecurityMode mode() {
+        return wiring.mode();
+    }
+
+    /** An action that may open a POP3 connection. */
+    interface Opening<T> {
+        T run() throws MessagingException;
+    }
+
+    /**
+     * Runs an action that may open a connection inside a SecureMail scope, checks a connection it opened, and
+     * translates its failures.
+     */
+    <T> T scoped(String host, int port, Opening<T> action) throws MessagingException {
+        MailSecurityException unsafe = StoreFailures.unsafeSession("POP3", wiring, session.getProperties(),
+                configuredHost, host, port);
+        if (unsafe != null) {
+            throw unsafe;
+        }
+        ConnectionContext ctx = null;
+        try (MailWiring.Scope scope = wiring.open(host, port)) {
+            ctx = scope.context();
+            T result = action.run();
+            if (ctx.guard() != null || ctx.tlsSocket() != null) {
+                opened(ctx);
+            }
+            return result;
+        } catch (MessagingException e) {
+            throw translate(e, ctx != null ? ctx : new ConnectionContext(host, port, wiring.mode()));
+        }
+    }
+
+    private void opened(ConnectionContext ctx) throws MessagingException {
+        if (wiring.mode().requiresTls() && !ctx.isTlsVerified()) {
+            close();
+            throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, "POP3", ctx,
+                    "connected without TLS", "this is a SecureMail bug: please report it", null);
+        }
+        latest = ctx;
+        if (LOG.isInfoEnabled()) {
+            LOG.info("POP3 connected to {}:{} mode={} {}", ctx.host(), ctx.port(), ctx.mode(),
+                    ctx.handshake().map(h -> h.protocol().protocolName() + " " + h.cipherSuite().name())
+                            .orElse("cleartext"));
+        }
+    }
+
+    private MessagingException translate(MessagingException e, ConnectionContext ctx) {
+        MessagingException typed = StoreFailures.carried(e);
+        if (typed != null) {
+            return typed;
+        }
+        MailSecurityException sec = StoreFailures.security(e, "POP3", ctx, ctx.host(), ctx.port(), ctx.mode());
+        if (sec != null) {
+            return sec;
+        }
+        String text = String.valueOf(e.getMessage());
+        if (text.startsWith("STLS required but not supported")) {
+            return Failures.notOffered("POP3", ctx, "STLS");
+        }
+        if (text.startsWith("STLS required but failed")) {
+            return StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, "POP3", ctx,
+                    "refused STLS", "the server cannot start TLS now; nothing but QUIT was sent", e);
+        }
+        if (text.startsWith("No authentication mechanisms supported")) {
+            return wiring.isOAuth2()
+                    ? StoreFailures.noMechanism("POP3", ctx, "does not offer SASL XOAUTH2",
+                            "the OAuth 2.0 token was not sent; use Credentials.password(...) if the server takes"
+                                    + " passwords")
+                    : StoreFailures.noMechanism("POP3", ctx, "offers no way to log in with a password",
+                            "nothing was sent");
+        }
+        if (e instanceof AuthenticationFailedException && wiring.mode() == SecurityMode.INSECURE_CLEARTEXT
+                && ctx.startTlsAnnounced() && !StoreFailures.isIo(e)) {
+            // Once the server announces STLS, the guarded socket stops the credentials; Angus's POP3 code loses that
+            // exception and its message. (In the TLS modes Angus itself never tries before STLS succeeded.)
+            return StoreFailures.blocked("POP3", ctx, "refused to send the credentials in cleartext", e);
+        }
+        if (e instanceof AuthenticationFailedException && !StoreFailures.isIo(e)
+                && !text.toLowerCase(Locale.ROOT).contains("connect failed")) {
+            if (!ctx.isTlsVerified() && wiring.mode().requiresTls()) {
+                return StoreFailures.io("POP3", e, ctx, "closed the connection before TLS", "retry later");
+            }
+            return new CredentialsRejectedException(ctx.host(), ctx.port(), ctx.mode(), wiring.user(),
+                    e.getMessage(), e);
+        }
+        return StoreFailures.io("POP3", e, ctx, "could not open the POP3 connection", "retry later");
+    }
+
+    @Override
+    protected synchronized boolean protocolConnect(String host, int port, String user, String passwd)
+            throws MessagingException {
+        int p = port > 0 ? port : Integer.parseInt(session.getProperty("mail.pop3.port"));
+        String u = wiring.user() != null ? wiring.user() : user;
+        this.host = host;
+        this.port = p;
+        boolean retried = false;
+        while (true) {
+            try {
+                String secret = wiring.user() != null ? wiring.secret() : passwd;
+                return scoped(host, p, () -> super.protocolConnect(host, port, u, secret));
+            } catch (CredentialsRejectedException e) {
+                if (wiring.isOAuth2() && !retried) {
+                    retried = true;
+                    LOG.info("POP3 {}:{} rejected the OAuth 2.0 token of {}; asking for a fresh token and retrying"
+                            + " once", host, p, u);
+                    continue;
+                }
+                throw e;
+            } catch (IllegalStateException e) {
+                throw new MessagingException("cannot connect to " + host + ":" + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean isConnected() {
+        String h = host;
+        if (h == null) {
+            return super.isConnected();
+        }
+        try {
+            return scoped(h, port, super::isConnected);
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Folder getFolder(String name) throws MessagingException {
+        super.getFolder(name); // checks that the store is connected
+        return new HardenedPop3Folder(this, name);
+    }
+
+    @Override
+    public Folder getFolder(URLName url) throws MessagingException {
+        super.getFolder(url);
+        return new HardenedPop3Folder(this, url.getFile());
+    }
+
+    /** Opens a folder (which may open a connection) inside a SecureMail scope. */
+    <T> T forFolder(Opening<T> action) throws MessagingException {
+        String h = host;
+        if (h == null) {
+            return action.run();
+        }
+        return scoped(h, port, action);
+    }
+}
