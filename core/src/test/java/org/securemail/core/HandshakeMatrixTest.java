@@ -438,6 +438,26 @@ class HandshakeMatrixTest {
 
     @ParameterizedTest
     @EnumSource(TlsProvider.class)
+    void serverClosingSilentlyAfterClientHello_refusedSayingSo(TlsProvider provider) throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = silent.accept()) {
+                    s.getInputStream().read(new byte[5]); // the start of the ClientHello, then close: no alert
+                } catch (IOException ignored) {
+                    // client gone
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            TlsRefusedException e = refusal(policy(provider).build(), silent.getLocalPort());
+            assertThat(e.reason()).isEqualTo(TlsRefusalReason.HANDSHAKE_FAILED);
+            assertThat(e.getMessage()).contains("closed the connection in the TLS handshake without an alert");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
     void plaintextServer_refusedWithStarttlsHint(TlsProvider provider) throws Exception {
         try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {

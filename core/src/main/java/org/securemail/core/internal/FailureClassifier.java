@@ -27,6 +27,10 @@ final class FailureClassifier {
             return null;
         }
         String text = allMessages(failure);
+        // An alert the server sent, as opposed to one the provider raised locally (Bouncy Castle raises
+        // handshake_failure itself when the server just closes the connection).
+        boolean received = text.contains("received fatal alert") || text.contains("tlsfatalalertreceived");
+        boolean beforeServerHello = state.cipherSuiteSeen() == null && !state.isCertificateChecked();
         String versions = policy.versions().stream().map(TlsVersion::protocolName).collect(Collectors.joining(", "));
         if (text.contains("protocol_version") || text.contains("not accepted by client preferences")
                 || text.contains("server version") || text.contains("protocol version")) {
@@ -36,7 +40,6 @@ final class FailureClassifier {
         }
         // Our own certificate checks record their refusal before the provider sends an alert, so a certificate alert
         // received from the server is about the client certificate.
-        boolean received = text.contains("received fatal alert") || text.contains("tlsfatalalertreceived");
         if (received && (text.contains("certificate_required") || text.contains("bad_certificate")
                 || text.contains("certificate_unknown") || text.contains("unknown_ca")
                 || text.contains("unsupported_certificate") || text.contains("access_denied"))) {
@@ -54,6 +57,21 @@ final class FailureClassifier {
                     : new Refusal(TlsRefusalReason.CLIENT_CERTIFICATE_REJECTED, "server refused the client"
                             + " certificate: " + firstLine(failure) + "; check that the server trusts its issuer"
                             + " (TlsPolicy.clientCertificate(...))");
+        }
+        if (text.contains("unrecognized ssl message") || text.contains("plaintext connection")
+                || text.contains("not an ssl/tls record") || text.contains("unsupported or unrecognized")
+                || text.contains("unexpected record type") || text.contains("unsupported unknown(")) {
+            return new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "server did not answer with TLS: "
+                    + firstLine(failure) + "; the port may expect STARTTLS (587, 143, 110) rather than implicit TLS"
+                    + " (465, 993, 995)");
+        }
+        if (beforeServerHello && !received && (text.contains("remote host terminated the handshake")
+                || text.contains("tlsnoclosenotifyexception") || failure instanceof EOFException
+                || isBouncyCastleAlert(failure))) {
+            return new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "server closed the connection in the TLS"
+                    + " handshake without an alert, before choosing a version or suite: it most likely supports none"
+                    + " of the policy's versions (" + versions + ") or cipher suites, and does not say which;"
+                    + " `securemail probe` shows what it negotiates, the server's log says what it refused");
         }
         if (text.contains("handshake_failure") || text.contains("insufficient_security")
                 || text.contains("no cipher suites in common") || text.contains("no shared cipher")
@@ -77,13 +95,6 @@ final class FailureClassifier {
                     .collect(Collectors.toList()) + " and versions " + versions
                     + "; it may offer only static-RSA, CBC or other forbidden suites; configure the server for ECDHE"
                     + " with AES-GCM or ChaCha20");
-        }
-        if (text.contains("unrecognized ssl message") || text.contains("plaintext connection")
-                || text.contains("not an ssl/tls record") || text.contains("unsupported or unrecognized")
-                || text.contains("unexpected record type") || text.contains("unsupported unknown(")) {
-            return new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "server did not answer with TLS: "
-                    + firstLine(failure) + "; the port may expect STARTTLS (587, 143, 110) rather than implicit TLS"
-                    + " (465, 993, 995)");
         }
         if (failure instanceof SSLException || hasCause(failure, SSLException.class) || isBouncyCastleAlert(failure)) {
             return new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "TLS handshake failed: " + firstLine(failure));
