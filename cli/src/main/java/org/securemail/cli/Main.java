@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "securemail", mixinStandardHelpOptions = true, version = "securemail 0.1.0",
         description = "Send, fetch and probe mail servers under exactly the TLS policy SecureMail enforces in"
                 + " applications. Passwords are never taken from the command line and never printed.",
-        subcommands = {SendCommand.class, ProbeCommand.class, DemoCommand.class,
+        subcommands = {SendCommand.class, FetchCommand.class, ProbeCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -26,6 +26,9 @@ final class Outcomes {
         if (e instanceof MailSecurityException || e instanceof TlsRefusedException) {
             return SECURITY;
         }
+        if (e instanceof org.securemail.transport.MailConnectionException) {
+            return ((org.securemail.transport.MailConnectionException) e).isRetryable() ? TRANSIENT : OTHER;
+        }
         if (e instanceof TransientDeliveryException || isConnectionFailure(e)) {
             return TRANSIENT;
         }
@@ -42,8 +45,7 @@ final class Outcomes {
 
     private static boolean isConnectionFailure(Throwable e) {
         return e instanceof java.net.ConnectException || e instanceof java.net.SocketTimeoutException
-                || e instanceof java.net.UnknownHostException
-                || e != null && e.getClass().getSimpleName().equals("MailConnectionException");
+                || e instanceof java.net.UnknownHostException;
     }
 
     static String type(Throwable e) {

@@ -244,6 +244,85 @@ class CliTest {
         }
     }
 
+    private String[] fetch(int port, String protocol, String mode, String... extra) throws Exception {
+        List<String> a = new ArrayList<>(List.of("fetch", "--server", "localhost:" + port, "--protocol", protocol,
+                "--mode", mode, "--pin", pin, "--user", "alice", "--password-file", passwordFile().toString(),
+                "--timeout", "5s"));
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void fetch_imapImplicit_listsTheNewestMessages() throws Exception {
+        try (org.securemail.testing.HostileImapServer imap = org.securemail.testing.HostileImapServer
+                .builder(serverTls).implicitTls(true).messages(5).start()) {
+            Run r = run(fetch(imap.port(), "imap", "implicit", "--limit", "3"));
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out).contains("INBOX: 5 message(s), newest 3 (IMPLICIT_TLS)").contains("TLSv1.3");
+            assertThat(r.out.lines().filter(l -> l.matches("\\s+\\d+\\s+.*bytes\\)"))).hasSize(3);
+            assertThat(r.out + r.err).doesNotContain(PASSWORD);
+            assertThat(imap.cleartextBytes()).isEmpty();
+        }
+    }
+
+    @Test
+    void fetch_imapStarttls_json() throws Exception {
+        try (org.securemail.testing.HostileImapServer imap = org.securemail.testing.HostileImapServer
+                .builder(serverTls).messages(2).start()) {
+            Run r = run(fetch(imap.port(), "imap", "starttls", "--json"));
+            assertThat(r.exit).as(r.out + r.err).isZero();
+            assertThat(r.out.trim()).startsWith("{\"ok\":true,\"command\":\"fetch\"")
+                    .contains("\"protocol\":\"imap\"").contains("\"messageCount\":2")
+                    .contains("\"handshake\":{");
+            assertThat(imap.cleartextLines()).allMatch(l -> l.contains("CAPABILITY") || l.contains("STARTTLS"));
+        }
+    }
+
+    @Test
+    void fetch_imapWithoutStarttls_exit3() throws Exception {
+        try (org.securemail.testing.HostileImapServer imap = org.securemail.testing.HostileImapServer
+                .builder(serverTls).capabilitiesBeforeTls("IMAP4rev1 AUTH=PLAIN").start()) {
+            Run r = run(fetch(imap.port(), "imap", "starttls"));
+            assertThat(r.exit).isEqualTo(3);
+            assertThat(r.err).contains("did not offer STARTTLS");
+            assertThat(imap.cleartextBytes()).doesNotContain(PASSWORD).doesNotContain("LOGIN");
+        }
+    }
+
+    @Test
+    void fetch_pop3Implicit_listsTheNewestMessages() throws Exception {
+        try (org.securemail.testing.HostilePop3Server pop3 = org.securemail.testing.HostilePop3Server
+                .builder(serverTls).implicitTls(true).messages(4).start()) {
+            Run r = run(fetch(pop3.port(), "pop3", "implicit", "--limit", "2"));
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out).contains(": 4 message(s), newest 2 (IMPLICIT_TLS)");
+        }
+    }
+
+    @Test
+    void fetch_withoutCredentials_usageError() {
+        Run r = run("fetch", "--server", "localhost:993", "--protocol", "imap");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err).contains("mailboxes always need credentials");
+    }
+
+    @Test
+    void probe_imapStarttlsAndPop3Stls() throws Exception {
+        try (org.securemail.testing.HostileImapServer imap = org.securemail.testing.HostileImapServer
+                .builder(serverTls).start();
+             org.securemail.testing.HostilePop3Server pop3 = org.securemail.testing.HostilePop3Server
+                     .builder(serverTls).start()) {
+            Run i = run("probe", "--server", "localhost:" + imap.port(), "--protocol", "imap", "--pin", pin);
+            assertThat(i.exit).as(i.out).isZero();
+            assertThat(i.out).contains("STARTTLS       offered").contains("verdict        PASS");
+            Run p = run("probe", "--server", "localhost:" + pop3.port(), "--protocol", "pop3", "--pin", pin);
+            assertThat(p.exit).as(p.out).isZero();
+            assertThat(p.out).contains("STARTTLS       offered");
+            assertThat(imap.cleartextLines()).noneMatch(l -> l.contains("LOGIN") || l.contains("AUTHENTICATE"));
+            assertThat(pop3.cleartextLines()).noneMatch(l -> l.startsWith("USER") || l.startsWith("PASS"));
+        }
+    }
+
     @Test
     void demo_runs() {
         Run r = run("demo");
