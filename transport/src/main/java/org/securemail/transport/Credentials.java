@@ -74,12 +74,28 @@ public final class Credentials {
         return user;
     }
 
-    /** @return the user name */
+    /**
+
+     * Returns the user name.
+
+     *
+
+     * @return the user name
+
+     */
     public String user() {
         return user;
     }
 
-    /** @return the kind of secret */
+    /**
+
+     * Returns the kind of secret.
+
+     *
+
+     * @return the kind of secret
+
+     */
     public Kind kind() {
         return kind;
     }
@@ -111,7 +127,15 @@ public final class Credentials {
         return Objects.hash(user, kind);
     }
 
-    /** @return {@code Credentials{user=..., PASSWORD}}: never the secret */
+    /**
+
+     * Returns {@code Credentials{user=..., PASSWORD}}: never the secret.
+
+     *
+
+     * @return {@code Credentials{user=..., PASSWORD}}: never the secret
+
+     */
     @Override
     public String toString() {
         return "Credentials{user=" + user + ", " + kind + "}";

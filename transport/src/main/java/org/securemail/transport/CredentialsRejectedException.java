@@ -36,12 +36,28 @@ public final class CredentialsRejectedException extends AuthenticationFailedExce
         this.port = port;
     }
 
-    /** @return the server's host */
+    /**
+
+     * Returns the server's host.
+
+     *
+
+     * @return the server's host
+
+     */
     public String host() {
         return host;
     }
 
-    /** @return the server's port */
+    /**
+
+     * Returns the server's port.
+
+     *
+
+     * @return the server's port
+
+     */
     public int port() {
         return port;
     }

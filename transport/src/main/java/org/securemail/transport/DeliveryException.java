@@ -59,32 +59,80 @@ public abstract class DeliveryException extends SendFailedException {
         return reply.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
     }
 
-    /** @return the server's host */
+    /**
+
+     * Returns the server's host.
+
+     *
+
+     * @return the server's host
+
+     */
     public String host() {
         return host;
     }
 
-    /** @return the server's port */
+    /**
+
+     * Returns the server's port.
+
+     *
+
+     * @return the server's port
+
+     */
     public int port() {
         return port;
     }
 
-    /** @return the connection's security mode */
+    /**
+
+     * Returns the connection's security mode.
+
+     *
+
+     * @return the connection's security mode
+
+     */
     public SecurityMode mode() {
         return mode;
     }
 
-    /** @return the server's reply code, or -1 when the failure was not a reply (a timeout, a lost connection) */
+    /**
+
+     * Returns the server's reply code, or -1 when the failure was not a reply (a timeout, a lost connection).
+
+     *
+
+     * @return the server's reply code, or -1 when the failure was not a reply (a timeout, a lost connection)
+
+     */
     public int replyCode() {
         return replyCode;
     }
 
-    /** @return the server's reply, when there was one */
+    /**
+
+     * Returns the server's reply, when there was one.
+
+     *
+
+     * @return the server's reply, when there was one
+
+     */
     public Optional<String> serverReply() {
         return Optional.ofNullable(serverReply);
     }
 
-    /** @return the RFC 3463 enhanced status code of the reply (e.g. {@code 5.7.1}), when the server sent one */
+    /**
+
+     * Returns the RFC 3463 enhanced status code of the reply (e.g. {@code 5.7.1}), when the server sent one.
+
+     *
+
+     * @return the RFC 3463 enhanced status code of the reply (e.g. {@code 5.7.1}), when the server sent one
+
+     */
     public Optional<String> enhancedStatus() {
         if (serverReply == null) {
             return Optional.empty();
@@ -93,7 +141,15 @@ public abstract class DeliveryException extends SendFailedException {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /** @return the TLS handshake of the connection, when it was TLS */
+    /**
+
+     * Returns the TLS handshake of the connection, when it was TLS.
+
+     *
+
+     * @return the TLS handshake of the connection, when it was TLS
+
+     */
     public Optional<Handshake> handshake() {
         return Optional.ofNullable(handshake);
     }

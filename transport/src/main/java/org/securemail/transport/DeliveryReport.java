@@ -56,17 +56,41 @@ public final class DeliveryReport {
         this.transactionDuration = transactionDuration;
     }
 
-    /** @return the server's host */
+    /**
+
+     * Returns the server's host.
+
+     *
+
+     * @return the server's host
+
+     */
     public String host() {
         return host;
     }
 
-    /** @return the server's port */
+    /**
+
+     * Returns the server's port.
+
+     *
+
+     * @return the server's port
+
+     */
     public int port() {
         return port;
     }
 
-    /** @return the connection's security mode */
+    /**
+
+     * Returns the connection's security mode.
+
+     *
+
+     * @return the connection's security mode
+
+     */
     public SecurityMode mode() {
         return mode;
     }
@@ -81,22 +105,54 @@ public final class DeliveryReport {
         return Optional.ofNullable(handshake);
     }
 
-    /** @return whether the message travelled inside TLS */
+    /**
+
+     * Returns whether the message travelled inside TLS.
+
+     *
+
+     * @return whether the message travelled inside TLS
+
+     */
     public boolean isEncrypted() {
         return handshake != null;
     }
 
-    /** @return the recipients the server accepted the message for */
+    /**
+
+     * Returns the recipients the server accepted the message for.
+
+     *
+
+     * @return the recipients the server accepted the message for
+
+     */
     public List<InternetAddress> accepted() {
         return accepted;
     }
 
-    /** @return the recipients the server rejected, each with its reply; empty when all were accepted */
+    /**
+
+     * Returns the recipients the server rejected, each with its reply; empty when all were accepted.
+
+     *
+
+     * @return the recipients the server rejected, each with its reply; empty when all were accepted
+
+     */
     public Map<InternetAddress, String> rejected() {
         return rejected;
     }
 
-    /** @return the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ} */
+    /**
+
+     * Returns the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ}.
+
+     *
+
+     * @return the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ}
+
+     */
     public String finalReply() {
         return finalReply;
     }
@@ -117,22 +173,54 @@ public final class DeliveryReport {
         return Optional.empty();
     }
 
-    /** @return the Message-ID header of the message sent, when it has one */
+    /**
+
+     * Returns the Message-ID header of the message sent, when it has one.
+
+     *
+
+     * @return the Message-ID header of the message sent, when it has one
+
+     */
     public Optional<String> messageId() {
         return Optional.ofNullable(messageId);
     }
 
-    /** @return whether the message went over a pooled connection that was already open */
+    /**
+
+     * Returns whether the message went over a pooled connection that was already open.
+
+     *
+
+     * @return whether the message went over a pooled connection that was already open
+
+     */
     public boolean isConnectionReused() {
         return connectionReused;
     }
 
-    /** @return how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection */
+    /**
+
+     * Returns how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection.
+
+     *
+
+     * @return how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection
+
+     */
     public Duration connectDuration() {
         return connectDuration;
     }
 
-    /** @return how long the transaction took, from MAIL FROM to the final reply */
+    /**
+
+     * Returns how long the transaction took, from MAIL FROM to the final reply.
+
+     *
+
+     * @return how long the transaction took, from MAIL FROM to the final reply
+
+     */
     public Duration transactionDuration() {
         return transactionDuration;
     }

@@ -48,7 +48,7 @@ public final class MailSecurityException extends MessagingException {
     private final int port;
     private final SecurityMode mode;
     private final transient Handshake handshake;
-    private final List<String> serverCapabilities;
+    private final transient List<String> serverCapabilities;
 
     /**
      * Creates the exception.
@@ -138,7 +138,7 @@ public final class MailSecurityException extends MessagingException {
      * @return an unmodifiable list, empty when nothing was announced
      */
     public List<String> serverCapabilities() {
-        return serverCapabilities;
+        return serverCapabilities == null ? List.of() : serverCapabilities;
     }
 
     /**

@@ -84,17 +84,41 @@ public final class Timeouts {
         return of(connect, read, write);
     }
 
-    /** @return how long to wait for the TCP connection */
+    /**
+
+     * Returns how long to wait for the TCP connection.
+
+     *
+
+     * @return how long to wait for the TCP connection
+
+     */
     public Duration connect() {
         return connect;
     }
 
-    /** @return how long any read may wait */
+    /**
+
+     * Returns how long any read may wait.
+
+     *
+
+     * @return how long any read may wait
+
+     */
     public Duration read() {
         return read;
     }
 
-    /** @return how long any write may block */
+    /**
+
+     * Returns how long any write may block.
+
+     *
+
+     * @return how long any write may block
+
+     */
     public Duration write() {
         return write;
     }
