@@ -9,7 +9,7 @@ import org.securemail.policy.SecurityMode;
 final class FetchFixtures {
     static final String USER = "alice";
     static final Timeouts FAST = Fixtures.FAST;
-    static final Timeouts STALL = Timeouts.of(Duration.ofSeconds(5), Duration.ofMillis(700), Duration.ofSeconds(5));
+    static final Timeouts STALL = Timeouts.of(Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(5));
 
     private FetchFixtures() {
     }

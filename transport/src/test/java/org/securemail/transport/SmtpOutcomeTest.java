@@ -137,7 +137,7 @@ class SmtpOutcomeTest {
     void serverStallsAfterTheFinalDot_ambiguousAfterTheReadTimeout() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).stallOn("DATA-END").start();
              SmtpSender sender = Fixtures.sender(server.port())
-                     .timeouts(Fixtures.FAST.withRead(Duration.ofMillis(800))).build()) {
+                     .timeouts(Fixtures.FAST.withRead(Duration.ofMillis(2000))).build()) {
             AmbiguousDeliveryException e = catchThrowableOfType(AmbiguousDeliveryException.class,
                     () -> sender.send(Fixtures.message("x")));
             assertThat(e.replyCode()).isEqualTo(-1);
@@ -149,7 +149,7 @@ class SmtpOutcomeTest {
     void serverStopsReadingTheMessage_writeTimeout_transientNotAmbiguous() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).stallOn("DATA-BODY").start();
              SmtpSender sender = Fixtures.sender(server.port())
-                     .timeouts(Fixtures.FAST.withWrite(Duration.ofMillis(500))).build()) {
+                     .timeouts(Fixtures.FAST.withWrite(Duration.ofMillis(1000))).build()) {
             MimeMessage big = Fixtures.message("big");
             big.setText("0123456789abcdef".repeat(60).concat("\n").repeat(40_000)); // about 38 MB: more than buffers hold
             long start = System.nanoTime();
@@ -176,7 +176,7 @@ class SmtpOutcomeTest {
     void serverStallsBeforeGreeting_timesOutQuickly() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).stallOn("GREETING").start();
              SmtpSender sender = Fixtures.sender(server.port())
-                     .timeouts(Fixtures.FAST.withRead(Duration.ofMillis(500))).build()) {
+                     .timeouts(Fixtures.FAST.withRead(Duration.ofMillis(1000))).build()) {
             long start = System.nanoTime();
             TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
                     () -> sender.send(Fixtures.message("x")));

@@ -215,7 +215,7 @@ class SmtpSecurityTest {
     void starttlsAgainstAnImplicitTlsPort_timesOutWithAnImplicitTlsHint() {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).implicitTls(true).start();
              SmtpSender sender = Fixtures.sender(server.port()).timeouts(Fixtures.FAST
-                     .withRead(java.time.Duration.ofMillis(700))).build()) {
+                     .withRead(java.time.Duration.ofMillis(1500))).build()) {
             TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
                     () -> sender.send(Fixtures.message("x")));
             assertThat(e.getMessage()).contains("sent no greeting").contains("mode(SecurityMode.IMPLICIT_TLS)");
