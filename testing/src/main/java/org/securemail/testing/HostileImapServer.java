@@ -1,15 +1,8 @@
 package org.securemail.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
@@ -18,12 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A scriptable IMAP server on 127.0.0.1, port 0, that records every line it receives, in cleartext or under TLS, and
@@ -37,21 +25,16 @@ import javax.net.ssl.SSLSocket;
  * (only UNSEEN is evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
  * LOGOUT.
  */
-public final class HostileImapServer implements AutoCloseable {
+public final class HostileImapServer extends RecordingServer<HostileImapServer.Line> {
 
-    /** One line received. */
-    public static final class Line {
-        public final int connection;
-        public final boolean tls;
-        public final String text;
-
+    /** One line received; its verb is the word after the tag (and after UID). */
+    public static final class Line extends RecordingServer.Line {
         Line(int connection, boolean tls, String text) {
-            this.connection = connection;
-            this.tls = tls;
-            this.text = text;
+            super(connection, tls, text);
         }
 
         /** @return the command verb, upper case, after the tag and an optional UID prefix */
+        @Override
         public String verb() {
             String[] p = text.split(" ");
             if (p.length < 2) {
@@ -62,11 +45,6 @@ public final class HostileImapServer implements AutoCloseable {
                 return "UID " + p[2].toUpperCase(Locale.ROOT);
             }
             return v;
-        }
-
-        @Override
-        public String toString() {
-            return "#" + connection + (tls ? " TLS " : " CLEAR ") + text;
         }
     }
 
@@ -86,21 +64,12 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     private final Builder b;
-    private final ServerSocket serverSocket;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hostile-imap");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<Line> lines = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
     private final Deque<String> authReplies;
     private final List<Msg> inbox = new ArrayList<>();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile int connections;
     private long nextUid;
 
     private HostileImapServer(Builder b) throws IOException {
+        super("hostile-imap", b.tls);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
@@ -110,9 +79,12 @@ public final class HostileImapServer implements AutoCloseable {
             }
         }
         nextUid = 1001L + b.messages;
-        this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-        executor.execute(this::acceptLoop);
+        start();
+    }
+
+    @Override
+    protected Line line(int connection, boolean tls, String text) {
+        return new Line(connection, tls, text);
     }
 
     private Msg generate(int i) {
@@ -257,38 +229,6 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    /** @return the port */
-    public int port() {
-        return serverSocket.getLocalPort();
-    }
-
-    /** @return every line received, in order */
-    public List<Line> lines() {
-        return new ArrayList<>(lines);
-    }
-
-    /** @return the lines received before TLS */
-    public List<String> cleartextLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (!l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
-    /** @return the lines received under TLS */
-    public List<String> tlsLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
     /**
      * Counts the commands received with a verb.
      *
@@ -296,19 +236,7 @@ public final class HostileImapServer implements AutoCloseable {
      * @return how many arrived
      */
     public long commands(String verb) {
-        return lines.stream().filter(l -> l.verb().equals(verb)).count();
-    }
-
-    /** @return every byte received in cleartext, as text */
-    public String cleartextBytes() {
-        synchronized (cleartext) {
-            return cleartext.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /** @return the number of connections accepted */
-    public int connections() {
-        return connections;
+        return lines().stream().filter(l -> l.verb().equals(verb)).count();
     }
 
     /** @return the UIDs now in INBOX, in order */
@@ -322,107 +250,12 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until a line matching the predicate has been received.
-     *
-     * @param match the predicate
-     * @param timeout how long to wait at most
-     * @return true if such a line arrived
-     * @throws InterruptedException if interrupted
-     */
-    public boolean awaitLine(Predicate<Line> match, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lines) {
-            while (lines.stream().noneMatch(match)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                lines.wait(Math.max(1, left / 1_000_000));
-            }
-            return true;
-        }
-    }
-
-    private void acceptLoop() {
-        while (!serverSocket.isClosed()) {
-            try {
-                Socket s = serverSocket.accept();
-                int id = ++connections;
-                open.add(s);
-                executor.execute(() -> serve(s, id));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private final class Conn {
-        final int id;
-        Socket socket;
-        InputStream in;
-        OutputStream out;
-        boolean tls;
+    /** A connection, and whether a folder is selected on it. */
+    private final class ImapConn extends Conn {
         boolean selected;
 
-        Conn(int id, Socket socket) throws IOException {
-            this.id = id;
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        void startTls() throws IOException {
-            SSLSocket ssl = (SSLSocket) b.tls.getSocketFactory().createSocket(socket,
-                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-            ssl.setUseClientMode(false);
-            ssl.startHandshake();
-            socket = ssl;
-            open.add(ssl);
-            in = ssl.getInputStream();
-            out = ssl.getOutputStream();
-            tls = true;
-        }
-
-        void send(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        void reply(String... replyLines) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            for (String r : replyLines) {
-                sb.append(r).append("\r\n");
-            }
-            send(sb.toString());
-        }
-
-        String readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (!tls) {
-                    synchronized (cleartext) {
-                        cleartext.write(c);
-                    }
-                }
-                if (c == '\n') {
-                    break;
-                }
-                line.write(c);
-            }
-            if (c < 0 && line.size() == 0) {
-                return null;
-            }
-            String s = line.toString(StandardCharsets.ISO_8859_1);
-            if (s.endsWith("\r")) {
-                s = s.substring(0, s.length() - 1);
-            }
-            synchronized (lines) {
-                lines.add(new Line(id, tls, s));
-                lines.notifyAll();
-            }
-            return s;
+        ImapConn(int id, Socket socket) throws IOException {
+            super(id, socket);
         }
 
         /** Reads the literal a line announced with {n}, and the rest of the command line after it. */
@@ -434,12 +267,7 @@ public final class HostileImapServer implements AutoCloseable {
                 if (sync) {
                     reply("+ Ready for literal data");
                 }
-                byte[] data = in.readNBytes(n);
-                if (!tls) {
-                    synchronized (cleartext) {
-                        cleartext.write(data, 0, data.length);
-                    }
-                }
+                byte[] data = readBytes(n);
                 String rest = readLine();
                 line = line.substring(0, open) + "\"" + new String(data, StandardCharsets.ISO_8859_1) + "\""
                         + (rest == null ? "" : rest);
@@ -448,15 +276,15 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket, int id) {
-        try (socket) {
-            socket.setSoTimeout(30_000);
-            Conn c = new Conn(id, socket);
+    @Override
+    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+        {
+            ImapConn c = new ImapConn(id, socket);
             if (b.implicitTls) {
                 c.startTls();
             }
             if ("GREETING".equals(b.stallOn)) {
-                Thread.sleep(60_000);
+                stall();
                 return;
             }
             c.reply(b.greeting);
@@ -475,21 +303,17 @@ public final class HostileImapServer implements AutoCloseable {
                     uid = true;
                 }
                 if (verb.equals(b.stallOn)) {
-                    Thread.sleep(60_000);
+                    stall();
                     return;
                 }
                 if (!dispatch(c, tag, verb, args, uid)) {
                     return;
                 }
             }
-        } catch (IOException e) {
-            // client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
-    private String capabilities(Conn c) {
+    private String capabilities(ImapConn c) {
         String caps = c.tls ? b.capabilitiesAfterTls : b.capabilitiesBeforeTls;
         if (c.tls || b.tls == null) {
             caps = caps.replace(" STARTTLS", "");
@@ -497,7 +321,7 @@ public final class HostileImapServer implements AutoCloseable {
         return caps;
     }
 
-    private boolean dispatch(Conn c, String tag, String verb, String args, boolean uid) throws IOException {
+    private boolean dispatch(ImapConn c, String tag, String verb, String args, boolean uid) throws IOException {
         switch (verb) {
             case "CAPABILITY":
                 if (c.tls && b.capabilityAfterTlsReply != null) {
@@ -579,7 +403,7 @@ public final class HostileImapServer implements AutoCloseable {
         return r != null ? r : b.authReply;
     }
 
-    private void authenticate(Conn c, String tag, String args) throws IOException {
+    private void authenticate(ImapConn c, String tag, String args) throws IOException {
         String[] p = args.split(" ");
         if (p.length < 2) {
             c.reply("+ ");
@@ -594,7 +418,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.reply(tag + " " + reply);
     }
 
-    private void select(Conn c, String tag, String verb) throws IOException {
+    private void select(ImapConn c, String tag, String verb) throws IOException {
         synchronized (inbox) {
             c.selected = true;
             c.reply("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
@@ -643,7 +467,7 @@ public final class HostileImapServer implements AutoCloseable {
         return "(" + String.join(" ", m.flags) + ")";
     }
 
-    private void fetch(Conn c, String tag, String args, boolean uid) throws IOException {
+    private void fetch(ImapConn c, String tag, String args, boolean uid) throws IOException {
         String[] p = args.split(" ", 2);
         String items = p.length > 1 ? p[1].toUpperCase(Locale.ROOT) : "";
         StringBuilder out = new StringBuilder();
@@ -695,7 +519,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.send(out.toString());
     }
 
-    private void search(Conn c, String tag, String args, boolean uid) throws IOException {
+    private void search(ImapConn c, String tag, String args, boolean uid) throws IOException {
         StringBuilder r = new StringBuilder("* SEARCH");
         boolean unseen = args.toUpperCase(Locale.ROOT).contains("UNSEEN");
         synchronized (inbox) {
@@ -709,7 +533,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.reply(r.toString(), tag + " OK SEARCH completed");
     }
 
-    private void store(Conn c, String tag, String args, boolean uid) throws IOException {
+    private void store(ImapConn c, String tag, String args, boolean uid) throws IOException {
         String[] p = args.split(" ", 3);
         String op = p[1].toUpperCase(Locale.ROOT);
         String list = p[2].replaceAll("[()]", "").trim();
@@ -737,7 +561,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.send(out.toString());
     }
 
-    private void move(Conn c, String tag, String args, boolean uid) throws IOException {
+    private void move(ImapConn c, String tag, String args, boolean uid) throws IOException {
         String set = args.split(" ", 2)[0];
         StringBuilder out = new StringBuilder();
         synchronized (inbox) {
@@ -751,7 +575,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.send(out.toString());
     }
 
-    private void expunge(Conn c, String tag, String uidSet) throws IOException {
+    private void expunge(ImapConn c, String tag, String uidSet) throws IOException {
         StringBuilder out = new StringBuilder();
         synchronized (inbox) {
             List<Integer> candidates = uidSet == null ? resolve("1:*", false) : resolve(uidSet, true);
@@ -767,7 +591,7 @@ public final class HostileImapServer implements AutoCloseable {
         c.send(out.toString());
     }
 
-    private boolean idle(Conn c, String tag) throws IOException {
+    private boolean idle(ImapConn c, String tag) throws IOException {
         c.reply("+ idling");
         if (b.idleNewMail) {
             int exists;
@@ -789,22 +613,5 @@ public final class HostileImapServer implements AutoCloseable {
             c.reply(tag + " BAD expected DONE");
         }
         return true;
-    }
-
-    @Override
-    public void close() {
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-        executor.shutdownNow();
     }
 }

@@ -1,14 +1,7 @@
 package org.securemail.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
@@ -17,10 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A scriptable POP3 server on 127.0.0.1, port 0, that records every line it receives, in cleartext or under TLS, and
@@ -31,47 +21,15 @@ import javax.net.ssl.SSLSocket;
  * "Message i". It implements CAPA, STLS, USER, PASS, AUTH (PLAIN, XOAUTH2, with an initial response), STAT, LIST,
  * UIDL, RETR, TOP, DELE, NOOP, RSET and QUIT (which commits deletions).
  */
-public final class HostilePop3Server implements AutoCloseable {
-
-    /** One line received. */
-    public static final class Line {
-        public final int connection;
-        public final boolean tls;
-        public final String text;
-
-        Line(int connection, boolean tls, String text) {
-            this.connection = connection;
-            this.tls = tls;
-            this.text = text;
-        }
-
-        /** @return the command verb, upper case */
-        public String verb() {
-            return text.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-        }
-
-        @Override
-        public String toString() {
-            return "#" + connection + (tls ? " TLS " : " CLEAR ") + text;
-        }
-    }
+public final class HostilePop3Server extends RecordingServer<RecordingServer.Line> {
 
     private final Builder b;
-    private final ServerSocket serverSocket;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hostile-pop3");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<Line> lines = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
     private final Deque<String> authReplies;
     private final List<String[]> maildrop = new CopyOnWriteArrayList<>();
     private final List<String> deleted = new CopyOnWriteArrayList<>();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-    private volatile int connections;
 
     private HostilePop3Server(Builder b) throws IOException {
+        super("hostile-pop3", b.tls);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
@@ -79,9 +37,12 @@ public final class HostilePop3Server implements AutoCloseable {
                     + "\r\nMessage-ID: <p" + i + "@example.test>\r\n\r\nBody of message " + i + "\r\n.leading dot\r\n";
             maildrop.add(new String[] {"uid-" + i, raw});
         }
-        this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-        executor.execute(this::acceptLoop);
+        start();
+    }
+
+    @Override
+    protected Line line(int connection, boolean tls, String text) {
+        return new Line(connection, tls, text);
     }
 
     /**
@@ -189,143 +150,29 @@ public final class HostilePop3Server implements AutoCloseable {
         }
     }
 
-    /** @return the port */
-    public int port() {
-        return serverSocket.getLocalPort();
-    }
-
-    /** @return every line received, in order */
-    public List<Line> lines() {
-        return new ArrayList<>(lines);
-    }
-
-    /** @return the lines received before TLS */
-    public List<String> cleartextLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (!l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
-    /** @return the lines received under TLS */
-    public List<String> tlsLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
-    /** @return every byte received in cleartext, as text */
-    public String cleartextBytes() {
-        synchronized (cleartext) {
-            return cleartext.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
-
     /** @return the UIDLs of the messages deleted (committed by QUIT) */
     public List<String> deleted() {
         return new ArrayList<>(deleted);
     }
 
-    /** @return the number of connections accepted */
-    public int connections() {
-        return connections;
-    }
-
-    private void acceptLoop() {
-        while (!serverSocket.isClosed()) {
-            try {
-                Socket s = serverSocket.accept();
-                int id = ++connections;
-                open.add(s);
-                executor.execute(() -> serve(s, id));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private final class Conn {
-        final int id;
-        Socket socket;
-        InputStream in;
-        OutputStream out;
-        boolean tls;
+    /** A connection, and the messages marked for deletion on it. */
+    private final class Pop3Conn extends Conn {
         final Set<Integer> marked = new LinkedHashSet<>();
 
-        Conn(int id, Socket socket) throws IOException {
-            this.id = id;
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        void startTls() throws IOException {
-            SSLSocket ssl = (SSLSocket) b.tls.getSocketFactory().createSocket(socket,
-                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-            ssl.setUseClientMode(false);
-            ssl.startHandshake();
-            socket = ssl;
-            open.add(ssl);
-            in = ssl.getInputStream();
-            out = ssl.getOutputStream();
-            tls = true;
-        }
-
-        void send(String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        void reply(String... replyLines) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            for (String r : replyLines) {
-                sb.append(r).append("\r\n");
-            }
-            send(sb.toString());
-        }
-
-        String readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (!tls) {
-                    synchronized (cleartext) {
-                        cleartext.write(c);
-                    }
-                }
-                if (c == '\n') {
-                    break;
-                }
-                line.write(c);
-            }
-            if (c < 0 && line.size() == 0) {
-                return null;
-            }
-            String s = line.toString(StandardCharsets.ISO_8859_1);
-            if (s.endsWith("\r")) {
-                s = s.substring(0, s.length() - 1);
-            }
-            lines.add(new Line(id, tls, s));
-            return s;
+        Pop3Conn(int id, Socket socket) throws IOException {
+            super(id, socket);
         }
     }
 
-    private void serve(Socket socket, int id) {
-        try (socket) {
-            socket.setSoTimeout(30_000);
-            Conn c = new Conn(id, socket);
+    @Override
+    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+        {
+            Pop3Conn c = new Pop3Conn(id, socket);
             if (b.implicitTls) {
                 c.startTls();
             }
             if ("GREETING".equals(b.stallOn)) {
-                Thread.sleep(60_000);
+                stall();
                 return;
             }
             c.reply(b.greeting);
@@ -334,17 +181,13 @@ public final class HostilePop3Server implements AutoCloseable {
                 String[] parts = line.split(" ");
                 String verb = parts[0].toUpperCase(Locale.ROOT);
                 if (verb.equals(b.stallOn)) {
-                    Thread.sleep(60_000);
+                    stall();
                     return;
                 }
                 if (!dispatch(c, verb, parts)) {
                     return;
                 }
             }
-        } catch (IOException e) {
-            // client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -353,7 +196,7 @@ public final class HostilePop3Server implements AutoCloseable {
         return r != null ? r : b.authReply;
     }
 
-    private int number(Conn c, String[] parts) throws IOException {
+    private int number(Pop3Conn c, String[] parts) throws IOException {
         try {
             int n = Integer.parseInt(parts[1]);
             if (n >= 1 && n <= maildrop.size() && !c.marked.contains(n)) {
@@ -366,7 +209,7 @@ public final class HostilePop3Server implements AutoCloseable {
         return -1;
     }
 
-    private boolean dispatch(Conn c, String verb, String[] parts) throws IOException {
+    private boolean dispatch(Pop3Conn c, String verb, String[] parts) throws IOException {
         switch (verb) {
             case "CAPA": {
                 if (c.tls && b.capaFailsAfterTls) {
@@ -489,22 +332,5 @@ public final class HostilePop3Server implements AutoCloseable {
                 c.reply("-ERR unknown command");
                 return true;
         }
-    }
-
-    @Override
-    public void close() {
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-        executor.shutdownNow();
     }
 }

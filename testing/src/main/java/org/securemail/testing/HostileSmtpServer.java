@@ -1,14 +1,7 @@
 package org.securemail.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -16,61 +9,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A scriptable SMTP server on 127.0.0.1, port 0, that records every line it receives, in cleartext or under TLS, and
  * misbehaves on request: no STARTTLS, STARTTLS refused, data injected after the go-ahead, EHLO failing after TLS,
  * AUTH answered 530 or 535, 4xx/5xx replies, stalls and dropped connections.
  */
-public final class HostileSmtpServer implements AutoCloseable {
-
-    /** One line received. */
-    public static final class Line {
-        public final int connection;
-        public final boolean tls;
-        public final String text;
-
-        Line(int connection, boolean tls, String text) {
-            this.connection = connection;
-            this.tls = tls;
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return "#" + connection + (tls ? " TLS " : " CLEAR ") + text;
-        }
-    }
+public final class HostileSmtpServer extends RecordingServer<RecordingServer.Line> {
 
     private final Builder b;
-    private final ServerSocket serverSocket;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hostile-smtp");
-        t.setDaemon(true);
-        return t;
-    });
-    private final List<Line> lines = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
     private final Deque<String> authReplies;
-    private final CountDownLatch stalled = new CountDownLatch(1);
-    private volatile int connections;
-    private final java.util.concurrent.atomic.AtomicInteger dropCount = new java.util.concurrent.atomic.AtomicInteger();
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final AtomicInteger dropCount = new AtomicInteger();
 
     private HostileSmtpServer(Builder b) throws IOException {
+        super("hostile-smtp", b.tls);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
-        this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-        executor.execute(this::acceptLoop);
+        start();
+    }
+
+    @Override
+    protected Line line(int connection, boolean tls, String text) {
+        return new Line(connection, tls, text);
     }
 
     /**
@@ -238,160 +202,20 @@ public final class HostileSmtpServer implements AutoCloseable {
         }
     }
 
-    /** @return the port */
-    public int port() {
-        return serverSocket.getLocalPort();
-    }
-
-    /** @return every line received, in order */
-    public List<Line> lines() {
-        return new ArrayList<>(lines);
-    }
-
-    /** @return the lines received before TLS */
-    public List<String> cleartextLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (!l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
-    /** @return the lines received under TLS */
-    public List<String> tlsLines() {
-        List<String> r = new ArrayList<>();
-        for (Line l : lines) {
-            if (l.tls) {
-                r.add(l.text);
-            }
-        }
-        return r;
-    }
-
-    /** @return every byte received in cleartext, as text */
-    public String cleartextBytes() {
-        synchronized (cleartext) {
-            return cleartext.toString(StandardCharsets.ISO_8859_1);
-        }
-    }
-
     /** @return the message data received (complete messages only) */
     public List<String> messages() {
         return Collections.unmodifiableList(messages);
     }
 
-    /** @return the number of connections accepted */
-    public int connections() {
-        return connections;
-    }
-
-    /**
-     * Waits until the server stalled as scripted.
-     *
-     * @param seconds how long to wait
-     * @return true if it stalled
-     */
-    public boolean awaitStall(int seconds) throws InterruptedException {
-        return stalled.await(seconds, TimeUnit.SECONDS);
-    }
-
-    /** Closes every open connection, as a server that goes away would. */
-    public void dropAllConnections() {
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-    }
-
-    private void acceptLoop() {
-        while (!serverSocket.isClosed()) {
-            try {
-                Socket s = serverSocket.accept();
-                int id = ++connections;
-                open.add(s);
-                executor.execute(() -> serve(s, id));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private final class Conn {
-        final int id;
-        Socket socket;
-        InputStream in;
-        OutputStream out;
-        boolean tls;
-
-        Conn(int id, Socket socket) throws IOException {
-            this.id = id;
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        void startTls() throws IOException {
-            SSLSocket ssl = (SSLSocket) b.tls.getSocketFactory().createSocket(socket,
-                    socket.getInetAddress().getHostAddress(), socket.getPort(), true);
-            ssl.setUseClientMode(false);
-            ssl.startHandshake();
-            socket = ssl;
-            open.add(ssl);
-            in = ssl.getInputStream();
-            out = ssl.getOutputStream();
-            tls = true;
-        }
-
-        void reply(String... replyLines) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            for (String r : replyLines) {
-                sb.append(r).append("\r\n");
-            }
-            out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        String readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (!tls) {
-                    synchronized (cleartext) {
-                        cleartext.write(c);
-                    }
-                }
-                if (c == '\n') {
-                    break;
-                }
-                line.write(c);
-            }
-            if (c < 0 && line.size() == 0) {
-                return null;
-            }
-            String s = line.toString(StandardCharsets.ISO_8859_1);
-            if (s.endsWith("\r")) {
-                s = s.substring(0, s.length() - 1);
-            }
-            lines.add(new Line(id, tls, s));
-            return s;
-        }
-    }
-
-    private void serve(Socket socket, int id) {
-        try (socket) {
-            socket.setSoTimeout(30_000);
+    @Override
+    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+        {
             Conn c = new Conn(id, socket);
             if (b.implicitTls) {
                 c.startTls();
             }
             if ("GREETING".equals(b.stallOn)) {
-                stalled.countDown();
-                Thread.sleep(60_000);
+                stall();
                 return;
             }
             c.reply(b.greeting);
@@ -402,8 +226,7 @@ public final class HostileSmtpServer implements AutoCloseable {
                     return;
                 }
                 if (verb.equals(b.stallOn)) {
-                    stalled.countDown();
-                    Thread.sleep(60_000);
+                    stall();
                     return;
                 }
                 switch (verb) {
@@ -422,9 +245,7 @@ public final class HostileSmtpServer implements AutoCloseable {
                             c.reply("503 5.5.1 TLS already active");
                             break;
                         }
-                        byte[] go = (b.startTlsReply + "\r\n" + b.afterGoAhead).getBytes(StandardCharsets.ISO_8859_1);
-                        c.out.write(go);
-                        c.out.flush();
+                        c.send(b.startTlsReply + "\r\n" + b.afterGoAhead);
                         if (b.startTlsReply.startsWith("220")) {
                             c.startTls();
                         }
@@ -441,8 +262,7 @@ public final class HostileSmtpServer implements AutoCloseable {
                     case "DATA":
                         c.reply(b.dataReply);
                         if ("DATA-BODY".equals(b.stallOn)) {
-                            stalled.countDown();
-                            Thread.sleep(60_000); // stops reading: the client's writes block
+                            stall(); // stops reading: the client's writes block
                             return;
                         }
                         if (b.dataReply.startsWith("354")) {
@@ -451,8 +271,7 @@ public final class HostileSmtpServer implements AutoCloseable {
                                 return;
                             }
                             if ("DATA-END".equals(b.stallOn)) {
-                                stalled.countDown();
-                                Thread.sleep(60_000);
+                                stall();
                                 return;
                             }
                             c.reply(b.finalReply);
@@ -469,10 +288,6 @@ public final class HostileSmtpServer implements AutoCloseable {
                         c.reply("502 5.5.2 Command not recognized");
                 }
             }
-        } catch (IOException e) {
-            // client went away
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -520,16 +335,5 @@ public final class HostileSmtpServer implements AutoCloseable {
             }
             msg.append(l).append("\r\n");
         }
-    }
-
-    @Override
-    public void close() {
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        dropAllConnections();
-        executor.shutdownNow();
     }
 }
