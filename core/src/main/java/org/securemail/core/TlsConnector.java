@@ -140,7 +140,11 @@ public final class TlsConnector {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
-        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+        // Sockets take whole milliseconds and read 0 as "no limit": round up, never down to 0.
+        if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, d.toMillis());
     }
 
     private static SecurityMode checkMode(SecurityMode mode) {

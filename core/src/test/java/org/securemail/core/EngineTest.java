@@ -101,6 +101,25 @@ class EngineTest {
     }
 
     @Test
+    void subMillisecondReadTimeout_roundsUp_neverMeansWaitForever() throws Exception {
+        // Sockets read a timeout of 0 as "no limit"; half a millisecond must not be truncated to it.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            TlsConnector connector = TlsEngine.create().connector(TlsPolicy.MODERN);
+            Duration half = Duration.ofNanos(500_000);
+            Future<?> attempt = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r);
+                t.setDaemon(true);
+                return t;
+            }).submit(() -> connector.connect("127.0.0.1", silent.getLocalPort(), SecurityMode.IMPLICIT_TLS, half,
+                    half));
+            assertThatThrownBy(() -> attempt.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasCauseInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    @Test
     void insecureCleartext_hasNoSocketFactory() {
         TlsConnector connector = TlsEngine.create().connector(TlsPolicy.MODERN);
         assertThatThrownBy(() -> connector.socketFactory(SecurityMode.INSECURE_CLEARTEXT))

@@ -33,20 +33,26 @@ public final class Timeouts {
      * @param write how long any write may block
      * @return the timeouts
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if a timeout is zero, negative or longer than 24 days
+     * @throws IllegalArgumentException if a timeout is shorter than 1 millisecond (zero,
+     *         negative) or longer than 24 days
      */
     public static Timeouts of(Duration connect, Duration read, Duration write) {
         return new Timeouts(check(connect, "connect"), check(read, "read"), check(write, "write"));
     }
 
+    private static final Duration SHORTEST = Duration.ofMillis(1);
+    private static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
+
     private static Duration check(Duration d, String name) {
         Objects.requireNonNull(d, name);
-        if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " timeout must be positive: " + d
+        if (d.compareTo(SHORTEST) < 0) {
+            // Jakarta Mail takes whole milliseconds and reads 0 as "no limit": anything shorter would wait forever.
+            throw new IllegalArgumentException(name + " timeout must be at least 1 millisecond: " + d
                     + " (SecureMail never waits forever)");
         }
-        if (d.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + " timeout must be at most 24 days: " + d);
+        if (d.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException(name + " timeout must be at most 24 days (" + LONGEST.toMillis()
+                    + " ms): " + d);
         }
         return d;
     }

@@ -90,7 +90,14 @@ class SmtpConfigurationTest {
         assertThatThrownBy(() -> SecureMail.smtp("h").port(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("port must be between 1 and 65535: 0");
         assertThatThrownBy(() -> Timeouts.DEFAULT.withRead(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("read timeout must be positive: PT0S (SecureMail never waits forever)");
+                .hasMessage("read timeout must be at least 1 millisecond: PT0S (SecureMail never waits forever)");
+        // Jakarta Mail takes whole milliseconds and reads 0 as "no limit": half a millisecond must not become 0.
+        assertThatThrownBy(() -> Timeouts.DEFAULT.withConnect(Duration.ofNanos(500_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("connect timeout must be at least 1 millisecond: PT0.0005S (SecureMail never waits forever)");
+        assertThatThrownBy(() -> Timeouts.DEFAULT.withWrite(Duration.ofHours(99_999_999_999_999L)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("write timeout must be at most 24 days (2147483647 ms): PT99999999999999H");
         assertThatThrownBy(() -> Credentials.password("a\r\nb", new char[] {'x'}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("user contains a line break or NUL");
         assertThatThrownBy(() -> SecureMail.smtp("h").maxConnections(0)).isInstanceOf(IllegalArgumentException.class);
