@@ -3,6 +3,9 @@ package org.securemail.cli;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,10 +53,50 @@ public final class Main implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("securemail: " + Outcomes.type(e) + ": " + e.getMessage());
             return Outcomes.exitCode(e);
         });
         return cl;
+    }
+
+    /**
+     * Reports a command line picocli cannot parse. Picocli's own message for unknown arguments repeats them all, and
+     * the value after a mistyped {@code --password} is a password: name only the unknown options, without values.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
+            List<String> options = new ArrayList<>();
+            for (String arg : unmatched) {
+                if (arg.startsWith("-")) {
+                    int eq = arg.indexOf('=');
+                    options.add(eq < 0 ? arg : arg.substring(0, eq) + "=...");
+                }
+            }
+            int values = unmatched.size() - options.size();
+            StringBuilder msg = new StringBuilder("securemail ").append(cl.getCommandName()).append(": ");
+            if (options.isEmpty()) {
+                msg.append(values).append(" unexpected argument").append(values == 1 ? "" : "s");
+            } else {
+                msg.append("unknown option").append(options.size() == 1 ? " " : "s ").append(String.join(", ", options));
+                if (values > 0) {
+                    msg.append(" (and ").append(values).append(" value").append(values == 1 ? "" : "s")
+                            .append(", not repeated here)");
+                }
+            }
+            err.println(msg);
+            if (options.stream().anyMatch(o -> o.toLowerCase(Locale.ROOT).matches(".*(pass|secret|token).*"))) {
+                err.println("Secrets are never taken from the command line: use --password-env VAR, --password-file"
+                        + " FILE or --oauth2-token-file FILE.");
+            }
+        } else {
+            err.println("securemail " + cl.getCommandName() + ": " + e.getMessage());
+        }
+        err.println("Try 'securemail " + (cl.getParent() == null ? "" : cl.getCommandName() + " ") + "--help'.");
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
 }

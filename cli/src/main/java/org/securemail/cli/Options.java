@@ -130,7 +130,11 @@ final class Options {
                 return Timeouts.DEFAULT;
             }
             Duration d = parseDuration(timeout);
-            return Timeouts.of(d, d, d);
+            try {
+                return Timeouts.of(d, d, d);
+            } catch (IllegalArgumentException e) {
+                throw new Outcomes.UsageException("--timeout " + timeout + ": " + e.getMessage());
+            }
         }
     }
 
@@ -198,7 +202,9 @@ final class Options {
             if (secret.passwordEnv != null) {
                 String value = environment.apply(secret.passwordEnv);
                 if (value == null || value.isEmpty()) {
-                    throw new Outcomes.UsageException("environment variable " + secret.passwordEnv + " is not set");
+                    // The name is not repeated: a password typed in its place must not end up in a log.
+                    throw new Outcomes.UsageException("the environment variable named by --password-env is not set"
+                            + " or is empty");
                 }
                 return Credentials.password(user, value.toCharArray());
             }
@@ -214,12 +220,31 @@ final class Options {
             try {
                 String line = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").trim();
                 if (line.isEmpty()) {
-                    throw new Outcomes.UsageException(option + " " + file + " is empty");
+                    throw new Outcomes.UsageException("the file named by " + option + " is empty");
                 }
                 return line;
             } catch (IOException e) {
-                throw new Outcomes.UsageException("cannot read " + option + " " + file + ": " + e.getMessage());
+                // Neither the path nor the exception's message (which holds the path) is repeated: a secret typed
+                // in place of the file name must not end up in a log.
+                throw new Outcomes.UsageException("cannot read the file named by " + option + ": " + why(e));
             }
+        }
+
+        private static String why(IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "no such file";
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied";
+            }
+            if (e instanceof java.nio.file.FileSystemException
+                    && ((java.nio.file.FileSystemException) e).getReason() != null) {
+                return ((java.nio.file.FileSystemException) e).getReason();   // the reason alone, without the path
+            }
+            if (e instanceof java.nio.charset.CharacterCodingException) {
+                return "it is not UTF-8 text";
+            }
+            return e.getClass().getSimpleName();
         }
     }
 }

@@ -133,7 +133,9 @@ final class ProbeCommand implements Callable<Integer> {
             if (p != null) {
                 out.println("  greeting       " + p.greeting);
                 out.println("  capabilities   " + String.join(", ", p.capabilities));
-                out.println("  STARTTLS       " + (p.preauth ? "impossible: PREAUTH greeting"
+                out.println("  STARTTLS       " + (securityMode == SecurityMode.IMPLICIT_TLS
+                        ? "not used (implicit TLS)" + (p.preauth ? "; PREAUTH greeting inside TLS" : "")
+                        : p.preauth ? "impossible: PREAUTH greeting"
                         : p.startTlsOffered ? "offered" + (p.startTlsReply == null ? "" : ", reply \""
                         + p.startTlsReply + "\"") : "NOT offered"));
             }
@@ -174,7 +176,8 @@ final class ProbeCommand implements Callable<Integer> {
 
     private List<String> failures(Attempt a) {
         List<String> f = new ArrayList<>();
-        if (a.preamble != null && a.preamble.preauth) {
+        // PREAUTH inside implicit TLS (a client certificate login, say) is fine; before TLS it rules TLS out.
+        if (a.preamble != null && a.preamble.preauth && a.handshake == null && a.refusal == null) {
             f.add("PREAUTH_WITHOUT_TLS: the server greets with PREAUTH, which leaves no way to start TLS");
         }
         if (a.problem != null) {

@@ -189,6 +189,45 @@ class CliTest {
     }
 
     @Test
+    void secretTypedWhereANameBelongs_neverEchoed() {
+        String[] base = {"fetch", "--server", "localhost:993", "--protocol", "imap", "--user", "alice"};
+        List<Run> runs = List.of(
+                run(concat(base, "--password", PASSWORD)),
+                run(concat(base, "--password=" + PASSWORD)),
+                run(concat(base, "--password-env", PASSWORD)),
+                run(concat(base, "--password-env", PASSWORD, "--json")),
+                run(concat(base, "--password-file", PASSWORD)),
+                run(concat(base, "--password-file", PASSWORD, "--json")),
+                run(concat(base, "--oauth2-token-file", PASSWORD, "--json")));
+        for (Run r : runs) {
+            assertThat(r.exit).isEqualTo(2);
+            assertThat(r.out + r.err).doesNotContain(PASSWORD);
+        }
+        assertThat(runs.get(0).err).contains("unknown option --password (and 1 value, not repeated here)")
+                .contains("Secrets are never taken from the command line");
+        assertThat(runs.get(1).err).contains("unknown option --password=...");
+        assertThat(runs.get(2).err).contains("the environment variable named by --password-env is not set");
+        assertThat(runs.get(5).out).contains("cannot read the file named by --password-file: no such file");
+    }
+
+    @Test
+    void timeoutsThatWouldMeanForever_areUsageErrors() {
+        String[] base = {"probe", "--server", "localhost:25", "--protocol", "smtp"};
+        Run tiny = run(concat(base, "--timeout", "PT0.0005S"));
+        assertThat(tiny.exit).isEqualTo(2);
+        assertThat(tiny.err).contains("timeout must be at least 1 millisecond");
+        Run huge = run(concat(base, "--timeout", "PT99999999999999H"));
+        assertThat(huge.exit).isEqualTo(2);
+        assertThat(huge.err).contains("timeout must be at most 24 days");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(new String[0]);
+    }
+
+    @Test
     void send_connectionRefused_exit4() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
@@ -320,6 +359,25 @@ class CliTest {
             assertThat(p.out).contains("STARTTLS       offered");
             assertThat(imap.cleartextLines()).noneMatch(l -> l.contains("LOGIN") || l.contains("AUTHENTICATE"));
             assertThat(pop3.cleartextLines()).noneMatch(l -> l.startsWith("USER") || l.startsWith("PASS"));
+        }
+    }
+
+    @Test
+    void probe_preauth_failsBeforeTls_butIsFineInsideImplicitTls() throws Exception {
+        String preauth = "* PREAUTH [CAPABILITY IMAP4rev1] logged in by client certificate";
+        try (org.securemail.testing.HostileImapServer cleartext = org.securemail.testing.HostileImapServer
+                .builder(serverTls).greeting(preauth).start();
+             org.securemail.testing.HostileImapServer implicit = org.securemail.testing.HostileImapServer
+                     .builder(serverTls).implicitTls(true).greeting(preauth).start()) {
+            Run before = run("probe", "--server", "localhost:" + cleartext.port(), "--protocol", "imap", "--pin", pin);
+            assertThat(before.exit).as(before.out).isEqualTo(3);
+            assertThat(before.out).contains("STARTTLS       impossible: PREAUTH greeting")
+                    .contains("PREAUTH_WITHOUT_TLS");
+            Run inside = run("probe", "--server", "localhost:" + implicit.port(), "--protocol", "imap", "--mode",
+                    "implicit", "--pin", pin);
+            assertThat(inside.exit).as(inside.out).isZero();
+            assertThat(inside.out).contains("STARTTLS       not used (implicit TLS); PREAUTH greeting inside TLS")
+                    .contains("verdict        PASS").doesNotContain("PREAUTH_WITHOUT_TLS");
         }
     }
 
