@@ -38,7 +38,10 @@ public final class MailSecurityException extends MessagingException {
         CLEARTEXT_COMMAND_BLOCKED,
         /** An IMAP server sent a PREAUTH greeting, which leaves no way to start TLS (RFC 9051). */
         PREAUTH_WITHOUT_TLS,
-        /** The session's properties were changed after SecureMail built it, in a way that could weaken it. */
+        /**
+         * The session's properties were changed after SecureMail built it, in a way that could weaken it, or the
+         * session was asked for a protocol it was not built for (a POP3 store from a session built for IMAP, say).
+         */
         UNSAFE_CONFIGURATION
     }
 

@@ -5,12 +5,14 @@ import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.internal.CleartextRules;
 import org.securemail.transport.internal.HardenedSmtpTransport;
 import org.securemail.transport.internal.MailWiring;
+import org.securemail.transport.internal.OtherProtocols;
 
 /** Builds the Jakarta Mail sessions behind senders and fetchers: every property that matters is set here. */
 final class SessionFactory {
@@ -54,7 +56,8 @@ final class SessionFactory {
 
     /**
      * Installs SecureMail's provider for the protocols, which also sets {@code mail.<protocol>.class}, so neither a
-     * provider found on the class path nor a property can substitute another implementation.
+     * provider found on the class path nor a property can substitute another implementation; every other protocol
+     * the session knows is refused.
      */
     static void register(Session session, Provider.Type type, Class<?> implementation, String... protocols) {
         for (String protocol : protocols) {
@@ -64,6 +67,7 @@ final class SessionFactory {
                 throw new IllegalStateException("cannot register SecureMail's " + protocol + " provider", e);
             }
         }
+        OtherProtocols.refuseAllBut(session, Set.of(protocols));
     }
 
     static MailWiring wiring(Spec spec, CleartextRules rules) {
