@@ -22,7 +22,7 @@ import javax.net.ssl.SSLContext;
  * UID {@code 1000 + i}, subject "Message i", is \Seen when {@code i} is even. It implements just enough of IMAP4rev1
  * for Jakarta Mail: CAPABILITY, STARTTLS, LOGIN, AUTHENTICATE (PLAIN, XOAUTH2), LIST, SELECT, EXAMINE, FETCH and
  * UID FETCH (ENVELOPE, INTERNALDATE, RFC822.SIZE, FLAGS, UID, BODY[] with partial ranges), SEARCH and UID SEARCH
- * (only UNSEEN is evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
+ * (only UNSEEN and DELETED are evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
  * LOGOUT.
  */
 public final class HostileImapServer extends RecordingServer<HostileImapServer.Line> {
@@ -73,7 +73,11 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
-            inbox.add(generate(i));
+            Msg m = generate(i);
+            if (b.markedDeleted.contains(m.uid)) {
+                m.flags.add("\\Deleted");
+            }
+            inbox.add(m);
             if (i % 2 == 0) {
                 inbox.get(i - 1).flags.add("\\Seen");
             }
@@ -129,6 +133,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private String authReply = "OK Logged in";
         private List<String> authReplies = List.of();
         private int messages;
+        private final Set<Long> markedDeleted = new java.util.HashSet<>();
         private int bodyBytes = 60;
         private boolean idleNewMail;
         private String stallOn;
@@ -201,6 +206,19 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
             return this;
         }
 
+        /**
+         * Marks messages \Deleted from the start, as another client that has not expunged yet would have.
+         *
+         * @param uids the UIDs (the n-th message has UID 1000 + n)
+         * @return this
+         */
+        public Builder markedDeleted(long... uids) {
+            for (long uid : uids) {
+                markedDeleted.add(uid);
+            }
+            return this;
+        }
+
         /** @param n the minimum body size of each message, in bytes @return this */
         public Builder bodyBytes(int n) {
             bodyBytes = n;
@@ -247,6 +265,23 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 r.add(m.uid);
             }
             return r;
+        }
+    }
+
+    /**
+     * Returns the flags a message in INBOX now has.
+     *
+     * @param uid the message's UID
+     * @return its flags, e.g. {@code \Seen}; empty when there is no such message
+     */
+    public Set<String> flags(long uid) {
+        synchronized (inbox) {
+            for (Msg m : inbox) {
+                if (m.uid == uid) {
+                    return Set.copyOf(m.flags);
+                }
+            }
+            return Set.of();
         }
     }
 
@@ -521,11 +556,13 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
 
     private void search(ImapConn c, String tag, String args, boolean uid) throws IOException {
         StringBuilder r = new StringBuilder("* SEARCH");
-        boolean unseen = args.toUpperCase(Locale.ROOT).contains("UNSEEN");
+        List<String> keys = List.of(args.toUpperCase(Locale.ROOT).split("\\s+"));
+        boolean unseen = keys.contains("UNSEEN");
+        boolean deleted = keys.contains("DELETED");
         synchronized (inbox) {
             for (int i = 1; i <= inbox.size(); i++) {
                 Msg m = inbox.get(i - 1);
-                if (!unseen || !m.flags.contains("\\Seen")) {
+                if ((!unseen || !m.flags.contains("\\Seen")) && (!deleted || m.flags.contains("\\Deleted"))) {
                     r.append(' ').append(uid ? m.uid : i);
                 }
             }

@@ -11,6 +11,7 @@ import jakarta.mail.MethodNotSupportedException;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.FlagTerm;
 import jakarta.mail.search.SearchTerm;
 import java.io.InputStream;
 import java.time.Duration;
@@ -312,8 +313,9 @@ public final class ImapMailbox implements AutoCloseable {
 
     /**
      * Moves a message to another folder: with MOVE (RFC 6851) when the server has it, otherwise COPY, then
-     * {@code \Deleted} and an expunge of that message (UID EXPUNGE when the server has UIDPLUS; without it, a plain
-     * EXPUNGE, which also removes any other message already marked {@code \Deleted} in this folder).
+     * {@code \Deleted} and an expunge of that message alone (UID EXPUNGE when the server has UIDPLUS; without it, a
+     * plain EXPUNGE during which the other messages marked {@code \Deleted} lose that mark, so that only this one
+     * goes; they get it back afterwards).
      *
      * @param uid the message's UID
      * @param destination the destination folder's full name
@@ -344,9 +346,9 @@ public final class ImapMailbox implements AutoCloseable {
     }
 
     /**
-     * Deletes a message for good: sets {@code \Deleted} and expunges it (UID EXPUNGE when the server has UIDPLUS;
-     * without it, a plain EXPUNGE, which also removes any other message already marked {@code \Deleted} in this
-     * folder). Nothing is ever deleted except by this call.
+     * Deletes a message for good: sets {@code \Deleted} and expunges it alone (UID EXPUNGE when the server has
+     * UIDPLUS; without it, a plain EXPUNGE during which the other messages marked {@code \Deleted} lose that mark, so
+     * that only this one goes; they get it back afterwards). Nothing is ever deleted except by this call.
      *
      * @param uid the message's UID
      * @throws IllegalStateException if the folder was opened read-only
@@ -368,9 +370,28 @@ public final class ImapMailbox implements AutoCloseable {
 
     private void expunge(IMAPMessage m) throws MessagingException {
         if (hasCapability("UIDPLUS")) {
-            folder.expunge(new Message[] {m});
-        } else {
+            folder.expunge(new Message[] {m});   // UID EXPUNGE of this message alone
+            return;
+        }
+        // A plain EXPUNGE removes every message marked \Deleted, also those another client marked and meant to keep
+        // recoverable: take their mark off for the EXPUNGE, then put it back (RFC 4315 section 1). Should the
+        // connection break in between, they lose their mark rather than themselves.
+        List<Message> others = new ArrayList<>();
+        for (Message d : folder.search(new FlagTerm(new Flags(Flags.Flag.DELETED), true))) {
+            if (d.getMessageNumber() != m.getMessageNumber()) {
+                others.add(d);
+            }
+        }
+        Message[] spared = others.toArray(new Message[0]);
+        if (spared.length > 0) {
+            folder.setFlags(spared, new Flags(Flags.Flag.DELETED), false);
+        }
+        try {
             folder.expunge();
+        } finally {
+            if (spared.length > 0) {
+                folder.setFlags(spared, new Flags(Flags.Flag.DELETED), true);
+            }
         }
     }
 

@@ -173,6 +173,25 @@ class ImapMailboxTest {
         }
     }
 
+    @Test
+    void withoutUidplus_moveAndDeleteSpareMessagesAnotherClientMarkedDeleted() throws Exception {
+        // Without UIDPLUS there is no UID EXPUNGE; a plain EXPUNGE would also remove 1003, which another client marked
+        // \Deleted and could still undelete.
+        try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).messages(5)
+                .capabilitiesAfterTls("IMAP4rev1 AUTH=PLAIN").markedDeleted(1003, 1005).start();
+             ImapFetcher imap = fetcher(server);
+             ImapMailbox inbox = imap.openFolderForWrite("INBOX")) {
+            inbox.move(1001, "Archive");
+            assertThat(server.commands("MOVE")).isZero();
+            assertThat(server.inboxUids()).containsExactly(1002L, 1003L, 1004L, 1005L);
+            inbox.delete(1004);
+            assertThat(server.inboxUids()).containsExactly(1002L, 1003L, 1005L);
+            assertThat(server.flags(1003)).contains("\\Deleted");
+            assertThat(server.flags(1005)).contains("\\Deleted");
+            assertThat(server.flags(1002)).doesNotContain("\\Deleted");
+        }
+    }
+
     // ---- IDLE ----
 
     @Test
