@@ -237,6 +237,21 @@ class SmtpSecurityTest {
     }
 
     @Test
+    void dropInSession_configuredCredentialsNeverGoToAnotherHost() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
+            jakarta.mail.Session session = Fixtures.sender(server.port())
+                    .credentials(Credentials.password("alice", Fixtures.PASSWORD)).buildSession();
+            jakarta.mail.Transport t = session.getTransport();
+            MailSecurityException e = catchThrowableOfType(MailSecurityException.class,
+                    () -> t.connect("127.0.0.1", server.port(), null, null));
+            assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.UNSAFE_CONFIGURATION);
+            assertThat(e.getMessage()).contains("this session was built for localhost and its credentials are for"
+                    + " that server only");
+            assertThat(server.connections()).isZero();
+        }
+    }
+
+    @Test
     void sessionPropertyChangedAfterBuild_refusedBeforeConnecting() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
             SmtpSender sender = sender(server);

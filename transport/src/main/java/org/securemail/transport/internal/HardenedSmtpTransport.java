@@ -96,14 +96,14 @@ public class HardenedSmtpTransport extends SMTPTransport {
     protected synchronized boolean protocolConnect(String host, int port, String user, String password)
             throws MessagingException {
         int p = port > 0 ? port : Integer.parseInt(session.getProperty("mail.smtp.port"));
-        String unsafe = MailProperties.firstUnsafeChange("smtp", wiring.expected(), session.getProperties());
-        ConnectionContext attempt = new ConnectionContext(host, p, wiring.mode());
+        // The credentials given to SecureMail are for the session's host only; a caller's own may go anywhere (in TLS).
+        String configuredHost = wiring.user() != null ? session.getProperty("mail.smtp.host") : null;
+        MailSecurityException unsafe = StoreFailures.unsafeSession("SMTP", wiring, session.getProperties(),
+                configuredHost, host, p);
         if (unsafe != null) {
-            throw new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION, "SMTP", host, p,
-                    wiring.mode(), "was not contacted: the session property " + unsafe + " was changed after"
-                            + " SecureMail built the session", "build a new session with SecureMail instead of"
-                            + " changing its properties", null, List.of(), null);
+            throw unsafe;
         }
+        ConnectionContext attempt = new ConnectionContext(host, p, wiring.mode());
         String u = wiring.user() != null ? wiring.user() : user;
         boolean retried = false;
         while (true) {
