@@ -95,9 +95,30 @@ public final class TlsConnector {
      * @throws IOException if the provider cannot create the socket
      */
     public SSLSocket layer(Socket connected, String host, int port, SecurityMode mode) throws IOException {
+        return layer(connected, host, port, mode, PlaintextFilter.NONE);
+    }
+
+    /**
+     * Layers TLS over a connected socket (for STARTTLS, or implicit TLS over a socket connected elsewhere), passing
+     * its plaintext streams through a filter once the handshake has passed every check. Otherwise as
+     * {@link #layer(Socket, String, int, SecurityMode)}.
+     *
+     * @param connected a connected plain socket
+     * @param host the host name the server must prove (and SNI carries)
+     * @param port the port connected to, for messages
+     * @param mode the security mode
+     * @param filter sees the decrypted streams; {@link PlaintextFilter#NONE} for none
+     * @return the TLS socket, implementing {@link PolicyEnforcedSocket}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT}
+     * @throws IOException if the provider cannot create the socket
+     */
+    public SSLSocket layer(Socket connected, String host, int port, SecurityMode mode, PlaintextFilter filter)
+            throws IOException {
         Objects.requireNonNull(connected, "connected");
         Objects.requireNonNull(host, "host");
-        return context.layer(connected, host, port, true, checkMode(mode));
+        Objects.requireNonNull(filter, "filter");
+        return context.layer(connected, host, port, true, checkMode(mode), filter);
     }
 
     /**

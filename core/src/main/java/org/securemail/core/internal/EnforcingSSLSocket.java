@@ -16,6 +16,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.securemail.core.Handshake;
+import org.securemail.core.PlaintextFilter;
 import org.securemail.core.PolicyEnforcedSocket;
 import org.securemail.core.TlsRefusedException;
 import org.securemail.policy.SecurityMode;
@@ -38,11 +39,15 @@ public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforce
     private final Object handshakeLock = new Object();
     private volatile Handshake handshake;
     private volatile IOException failure;
+    private final PlaintextFilter filter;
+    private InputStream filteredIn;
+    private OutputStream filteredOut;
 
-    EnforcingSSLSocket(SSLSocket delegate, PolicyContext context, ConnectionState state) {
+    EnforcingSSLSocket(SSLSocket delegate, PolicyContext context, ConnectionState state, PlaintextFilter filter) {
         this.delegate = delegate;
         this.context = context;
         this.state = state;
+        this.filter = filter;
     }
 
     @Override
@@ -108,13 +113,23 @@ public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforce
     @Override
     public InputStream getInputStream() throws IOException {
         startHandshake();
-        return delegate.getInputStream();
+        synchronized (handshakeLock) {
+            if (filteredIn == null) {
+                filteredIn = filter.input(delegate.getInputStream());
+            }
+            return filteredIn;
+        }
     }
 
     @Override
     public OutputStream getOutputStream() throws IOException {
         startHandshake();
-        return delegate.getOutputStream();
+        synchronized (handshakeLock) {
+            if (filteredOut == null) {
+                filteredOut = filter.output(delegate.getOutputStream());
+            }
+            return filteredOut;
+        }
     }
 
     @Override

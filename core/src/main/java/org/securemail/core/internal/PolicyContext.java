@@ -25,6 +25,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.securemail.core.Handshake;
+import org.securemail.core.PlaintextFilter;
 import org.securemail.core.TlsRefusalReason;
 import org.securemail.core.TlsRefusedException;
 import org.securemail.policy.CipherSuite;
@@ -199,12 +200,29 @@ public final class PolicyContext {
      */
     public EnforcingSSLSocket layer(Socket plain, String host, int port, boolean autoClose, SecurityMode mode)
             throws IOException {
+        return layer(plain, host, port, autoClose, mode, PlaintextFilter.NONE);
+    }
+
+    /**
+     * Layers TLS over a connected socket, its plaintext streams passed through a filter after the handshake.
+     *
+     * @param plain the connected socket
+     * @param host the host connected to, for SNI and name checks
+     * @param port the port connected to
+     * @param autoClose whether closing the TLS socket closes {@code plain}
+     * @param mode the security mode
+     * @param filter sees the plaintext streams
+     * @return the enforcing socket
+     * @throws IOException if the provider cannot create the socket
+     */
+    public EnforcingSSLSocket layer(Socket plain, String host, int port, boolean autoClose, SecurityMode mode,
+                                    PlaintextFilter filter) throws IOException {
         ConnectionState state = new ConnectionState(host, port, mode);
         SSLSocket s = (SSLSocket) sslContext.getSocketFactory().createSocket(plain, host, port, autoClose);
         s.setUseClientMode(true);
         configure(s, state);
         handshaking.put(s, state);
-        return new EnforcingSSLSocket(s, this, state);
+        return new EnforcingSSLSocket(s, this, state, filter);
     }
 
     void unregister(SSLSocket s) {
