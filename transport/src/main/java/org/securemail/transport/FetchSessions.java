@@ -51,26 +51,42 @@ final class FetchSessions {
     }
 
     /**
-     * Tells whether a host is this machine by its name or address literal alone, without a DNS lookup: localhost,
-     * 127.0.0.0/8, ::1.
+     * Refuses, at build time, an insecure cleartext client for an address literal that is not this machine's. A host
+     * name is judged when the connection is made, by the address it resolves to (the guarded socket refuses any
+     * address that is not a loopback one).
      */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
+    static void checkInsecureHost(String host, String protocol) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean literal = h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":");
+        if (!literal) {
+            return;
         }
-        if (h.equals("localhost") || h.equals("localhost.")) {
-            return true;
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal: parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
         }
-        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-            for (String part : h.split("\\.")) {
-                if (Integer.parseInt(part) > 255) {
-                    return false;
-                }
-            }
-            return true;
+        if (!loopback) {
+            throw new IllegalStateException("insecureCleartextForLocalDevelopment() is allowed only for a server on"
+                    + " this machine (an address in 127.0.0.0/8 or ::1), not " + host + ": the "
+                    + (protocol.equals("smtp") ? "mail" : "password") + " would cross the network in cleartext; use"
+                    + " mode(SecurityMode.IMPLICIT_TLS) or mode(SecurityMode.STARTTLS_REQUIRED)");
         }
-        return h.equals("::1") || h.matches("(0{1,4}:){7}0{0,3}1") || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /** Logs a WARN when a well-known port contradicts the mode: STARTTLS on an implicit-TLS port, or the reverse. */
+    static void warnIfPortContradictsMode(Logger log, String protocol, String host, int port, SecurityMode mode) {
+        boolean implicitPort = port == 465 || port == 993 || port == 995;
+        boolean cleartextFirstPort = port == 25 || port == 587 || port == 143 || port == 110;
+        if (implicitPort && (mode == SecurityMode.STARTTLS_REQUIRED || mode == SecurityMode.STARTTLS_OPPORTUNISTIC)) {
+            log.warn("SecureMail {} client for {}:{} uses {}, but port {} is the implicit-TLS port: the server will"
+                    + " wait for a TLS handshake and send no greeting; use mode(SecurityMode.IMPLICIT_TLS)",
+                    protocol.toUpperCase(Locale.ROOT), host, port, mode, port);
+        } else if (cleartextFirstPort && mode == SecurityMode.IMPLICIT_TLS) {
+            log.warn("SecureMail {} client for {}:{} uses IMPLICIT_TLS, but port {} speaks cleartext first; use"
+                    + " mode(SecurityMode.STARTTLS_REQUIRED)", protocol.toUpperCase(Locale.ROOT), host, port, port);
+        }
     }
 
     /** The checks both fetcher builders run in build(), and the spec they build from. */
@@ -82,11 +98,8 @@ final class FetchSessions {
             throw new IllegalStateException("credentials are required: mailbox access always authenticates; set"
                     + " credentials(Credentials.password(...)) or credentials(Credentials.oauth2(...))");
         }
-        if (mode == SecurityMode.INSECURE_CLEARTEXT && !isLoopback(host)) {
-            throw new IllegalStateException("insecureCleartextForLocalDevelopment() is allowed only for a server on"
-                    + " this machine (localhost, 127.0.0.0/8, ::1), not " + host + ": the password would cross the"
-                    + " network in cleartext; use mode(SecurityMode.IMPLICIT_TLS) or"
-                    + " mode(SecurityMode.STARTTLS_REQUIRED)");
+        if (mode == SecurityMode.INSECURE_CLEARTEXT) {
+            checkInsecureHost(host, protocol);
         }
         SessionFactory.Spec s = new SessionFactory.Spec();
         s.protocol = protocol;
@@ -98,6 +111,7 @@ final class FetchSessions {
         s.engine = engine != null ? engine : TlsEngine.create();
         s.timeouts = timeouts;
         s.userProperties = Map.copyOf(properties);
+        warnIfPortContradictsMode(log, protocol, host, s.port, mode);
         if (mode == SecurityMode.INSECURE_CLEARTEXT) {
             log.warn("SecureMail {} fetcher for {}:{} is INSECURE_CLEARTEXT: the password and the mail travel"
                     + " unencrypted; use it only with a development server on this machine", upper, host, s.port);

@@ -36,6 +36,17 @@ public final class MailSecurityException extends MessagingException {
         STARTTLS_REPEATED,
         /** A command that must only travel inside TLS was stopped before it left (it never reached the network). */
         CLEARTEXT_COMMAND_BLOCKED,
+        /**
+         * A credential (AUTH, LOGIN, AUTHENTICATE, USER, PASS) was about to go where credentials never go: inside TLS
+         * whose server was not authenticated, or in a mode that may run without TLS. It never left this machine.
+         */
+        CREDENTIALS_WITHHELD,
+        /**
+         * The server sent more than SecureMail reads: a line, a reply or an IMAP literal over the limits (tight before
+         * TLS, where a few short replies are all a server needs to send). The connection was closed before the data was
+         * read, so it could not exhaust memory.
+         */
+        OVERSIZED_REPLY,
         /** An IMAP server sent a PREAUTH greeting, which leaves no way to start TLS (RFC 9051). */
         PREAUTH_WITHOUT_TLS,
         /**

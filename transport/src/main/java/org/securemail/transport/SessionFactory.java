@@ -11,6 +11,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.internal.CleartextRules;
 import org.securemail.transport.internal.HardenedSmtpTransport;
+import org.securemail.transport.internal.Limits;
 import org.securemail.transport.internal.MailWiring;
 import org.securemail.transport.internal.OtherProtocols;
 
@@ -33,6 +34,7 @@ final class SessionFactory {
         Timeouts timeouts;
         Map<String, String> userProperties;
         String heloName;
+        long maxLiteral = Limits.DEFAULT_MAX_LITERAL;
     }
 
     static Session smtp(Spec spec) {
@@ -71,8 +73,11 @@ final class SessionFactory {
     }
 
     static MailWiring wiring(Spec spec, CleartextRules rules) {
+        Limits tlsLimits = rules == CleartextRules.SMTP ? Limits.SMTP_TLS : rules == CleartextRules.POP3
+                ? Limits.POP3_TLS : Limits.imapTls(spec.maxLiteral);
         MailWiring wiring = new MailWiring(rules, spec.mode,
-                spec.mode == SecurityMode.INSECURE_CLEARTEXT ? null : spec.engine.connector(spec.policy));
+                spec.mode == SecurityMode.INSECURE_CLEARTEXT ? null : spec.engine.connector(spec.policy),
+                spec.timeouts, tlsLimits);
         if (spec.credentials != null) {
             Credentials c = spec.credentials;
             wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret);
@@ -101,8 +106,7 @@ final class SessionFactory {
         }
         p.put(prefix + "connectiontimeout", millis(spec.timeouts.connect()));
         p.put(prefix + "timeout", millis(spec.timeouts.read()));
-        p.put(prefix + "writetimeout", millis(spec.timeouts.write()));
-        p.put(prefix + "executor.writetimeout", wiring.writeTimeoutExecutor());
+        // No writetimeout: Angus would schedule a task per write; SecureMail's Watchdog ends blocked writes.
         p.put(prefix + "auth", Boolean.toString(spec.credentials != null));
         p.put(prefix + "sasl.enable", "false");
         if (spec.credentials != null) {

@@ -1,26 +1,23 @@
 package org.securemail.transport;
 
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.internal.HardenedSmtpTransport;
 import org.securemail.transport.internal.MailProperties;
-import org.securemail.transport.internal.MessageHygiene;
-import org.securemail.transport.internal.PreparedMessage;
+import org.securemail.transport.internal.CapturedMessage;
+import org.securemail.transport.internal.Envelope;
+import org.securemail.transport.internal.MessageCapture;
+import org.securemail.transport.internal.SmtpOutcome;
 import org.securemail.transport.internal.TransportPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,61 +111,45 @@ public final class SmtpSender implements AutoCloseable {
     public DeliveryReport send(MimeMessage message) throws MessagingException {
         Objects.requireNonNull(message, "message");
         message.saveChanges();
-        Address[] recipients = message.getAllRecipients();
-        MessageHygiene.checkRecipients(recipients);
-        PreparedMessage prepared = MessageHygiene.prepare(message);
-        for (int attempt = 0; ; attempt++) {
-            TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
-            HardenedSmtpTransport t = lease.connection();
-            long start = System.nanoTime();
-            DeliveryReport report;
-            try {
-                t.sendMessage(prepared, recipients);
-                report = report(t, lease, prepared, Map.of(), start);
-            } catch (SMTPSendFailedException partial) {
-                report = report(t, lease, prepared, rejections(partial), start);
-            } catch (MessagingException e) {
-                pool.release(lease, false);
-                if (attempt == 0 && lease.reused() && t.failedBeforeTransaction() && brokenConnection(e)) {
-                    LOG.info("SMTP {}:{} pooled connection broke before the transaction began ({}); sending on a new"
-                            + " connection", spec.host, spec.port, e.getMessage());
-                    continue;
+        Envelope envelope = Envelope.of(message, message.getAllRecipients(), session);
+        try (CapturedMessage captured = MessageCapture.capture(message)) {
+            for (int attempt = 0; ; attempt++) {
+                TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
+                HardenedSmtpTransport t = lease.connection();
+                long start = System.nanoTime();
+                SmtpOutcome outcome;
+                try {
+                    outcome = t.deliver(captured, envelope);
+                } catch (MessagingException e) {
+                    pool.release(lease, !t.isBroken() && answeredByServer(e));
+                    if (attempt == 0 && lease.reused() && t.isBroken() && !t.finalDotSent()
+                            && !(e instanceof MailSecurityException)) {
+                        LOG.info("SMTP {}:{} pooled connection broke before the message was complete ({}); sending on"
+                                + " a new connection", spec.host, spec.port, e.getMessage());
+                        continue;
+                    }
+                    throw e;
                 }
-                throw e;
+                // The report reads the transport's state: give the connection back only afterwards.
+                DeliveryReport report = report(t, lease, outcome, captured, start);
+                pool.release(lease, true);
+                return report;
             }
-            // The report reads the transport's state: give the connection back only afterwards.
-            pool.release(lease, true);
-            return report;
         }
     }
 
-    private static boolean brokenConnection(MessagingException e) {
-        return e instanceof TransientDeliveryException
-                && (((TransientDeliveryException) e).replyCode() == -1
-                    || ((TransientDeliveryException) e).replyCode() == 421);
-    }
-
-    private static Map<InternetAddress, String> rejections(SMTPSendFailedException partial) {
-        Map<InternetAddress, String> rejected = new LinkedHashMap<>();
-        for (Exception e = partial.getNextException(); e != null;
-             e = e instanceof MessagingException ? ((MessagingException) e).getNextException() : null) {
-            if (e instanceof SMTPAddressFailedException) {
-                SMTPAddressFailedException a = (SMTPAddressFailedException) e;
-                rejected.put(a.getAddress(), a.getMessage() == null ? "" : a.getMessage().trim());
-            }
-        }
-        return rejected;
+    /** Whether a failure was the server's answer (after which RSET left the connection usable), or nothing was sent. */
+    private static boolean answeredByServer(MessagingException e) {
+        return e instanceof InvalidMessageException || (e instanceof DeliveryException
+                && !(e instanceof AmbiguousDeliveryException) && ((DeliveryException) e).replyCode() > 0);
     }
 
     private DeliveryReport report(HardenedSmtpTransport t, TransportPool.Lease<HardenedSmtpTransport> lease,
-                                  PreparedMessage prepared, Map<InternetAddress, String> rejected, long start)
-            throws MessagingException {
-        List<InternetAddress> accepted = new ArrayList<>();
-        for (Address a : t.deliveredTo()) {
-            accepted.add((InternetAddress) a);
-        }
+                                  SmtpOutcome outcome, CapturedMessage captured, long start) {
+        Map<InternetAddress, String> rejected = new LinkedHashMap<>();
+        outcome.rejected().forEach((a, r) -> rejected.put(a, r.reply()));
         DeliveryReport report = new DeliveryReport(spec.host, spec.port, spec.mode, t.handshake().orElse(null),
-                accepted, rejected, String.valueOf(t.finalReply()), prepared.getMessageID(), lease.reused(),
+                outcome.accepted(), rejected, outcome.finalReply(), captured.messageId(), lease.reused(),
                 lease.connectDuration(), Duration.ofNanos(System.nanoTime() - start));
         LOG.debug("SMTP delivered: {}", report);
         return report;
@@ -411,6 +392,10 @@ public final class SmtpSender implements AutoCloseable {
             s.timeouts = timeouts;
             s.userProperties = Map.copyOf(properties);
             s.heloName = heloName;
+            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
+                FetchSessions.checkInsecureHost(host, "smtp");
+            }
+            FetchSessions.warnIfPortContradictsMode(LOG, "smtp", host, s.port, mode);
             if (mode == SecurityMode.INSECURE_CLEARTEXT) {
                 LOG.warn("SecureMail sender for {}:{} is INSECURE_CLEARTEXT: mail travels unencrypted; use it only"
                         + " with a development relay on this machine", host, s.port);

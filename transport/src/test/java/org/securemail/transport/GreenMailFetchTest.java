@@ -267,12 +267,13 @@ class GreenMailFetchTest {
     }
 
     @Test
-    void pop3_starttlsModeAgainstAnImplicitTlsServer_timesOutWithAHint() throws Exception {
+    void pop3_starttlsModeAgainstAnImplicitTlsServer_failsFastAsAConfigurationError() throws Exception {
         newMailbox();
         try (Pop3Fetcher pop3 = pop3().mode(SecurityMode.STARTTLS_REQUIRED).timeouts(FetchFixtures.STALL).build()) {
             assertThatThrownBy(pop3::list).isInstanceOf(MailConnectionException.class)
-                    .hasMessageContaining("did not answer in time and sent no greeting")
-                    .hasMessageContaining("use mode(SecurityMode.IMPLICIT_TLS)");
+                    .hasMessageContaining("sent no greeting within 1500 ms")
+                    .hasMessageContaining("use mode(SecurityMode.IMPLICIT_TLS), or port 110 with STLS")
+                    .matches(e -> !((MailConnectionException) e).isRetryable());
         }
     }
 }

@@ -287,13 +287,16 @@ class ImapSecurityTest {
     }
 
     @Test
-    void starttlsAgainstAnImplicitTlsPort_timesOutWithAnImplicitTlsHint() {
+    void starttlsAgainstAnImplicitTlsPort_failsFastAsAConfigurationError() {
         try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).implicitTls(true).start();
              ImapFetcher imap = FetchFixtures.imap(server.port(), SecurityMode.STARTTLS_REQUIRED)
                      .timeouts(FetchFixtures.STALL).build()) {
             MailConnectionException e = catchThrowableOfType(MailConnectionException.class, imap::folders);
-            assertThat(e.getMessage()).contains("did not answer in time and sent no greeting")
-                    .contains("use mode(SecurityMode.IMPLICIT_TLS)");
+            assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " sent no greeting within 1500 ms"
+                    + " (mode STARTTLS_REQUIRED); port " + server.port() + " seems to expect implicit TLS: use"
+                    + " mode(SecurityMode.IMPLICIT_TLS), or port 143 with STARTTLS");
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(server.lines()).isEmpty();
         }
     }
 

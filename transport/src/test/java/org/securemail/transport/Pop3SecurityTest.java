@@ -227,7 +227,8 @@ class Pop3SecurityTest {
              Pop3Fetcher pop3 = FetchFixtures.pop3(server.port(), SecurityMode.STARTTLS_REQUIRED)
                      .timeouts(FetchFixtures.STALL).build()) {
             MailConnectionException e = catchThrowableOfType(MailConnectionException.class, pop3::list);
-            assertThat(e.getMessage()).contains("did not answer in time and sent no greeting");
+            assertThat(e.getMessage()).contains("sent no greeting within 1500 ms");
+            assertThat(e.isRetryable()).isFalse();
         }
     }
 

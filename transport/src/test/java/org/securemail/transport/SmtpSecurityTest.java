@@ -212,14 +212,18 @@ class SmtpSecurityTest {
     }
 
     @Test
-    void starttlsAgainstAnImplicitTlsPort_timesOutWithAnImplicitTlsHint() {
+    void starttlsAgainstAnImplicitTlsPort_failsFastAsAConfigurationError() {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).implicitTls(true).start();
-             SmtpSender sender = Fixtures.sender(server.port()).timeouts(Fixtures.FAST
-                     .withRead(java.time.Duration.ofMillis(1500))).build()) {
-            TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
+             SmtpSender sender = Fixtures.sender(server.port()).timeouts(Timeouts.of(
+                     java.time.Duration.ofMillis(1500), java.time.Duration.ofMinutes(2),
+                     java.time.Duration.ofMinutes(2))).build()) {
+            PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
                     () -> sender.send(Fixtures.message("x")));
-            assertThat(e.getMessage()).contains("sent no greeting").contains("mode(SecurityMode.IMPLICIT_TLS)");
+            assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " sent no greeting within 1500 ms"
+                    + " (mode STARTTLS_REQUIRED); port " + server.port() + " seems to expect implicit TLS: use"
+                    + " mode(SecurityMode.IMPLICIT_TLS), or port 587 with STARTTLS");
             assertThat(e.replyCode()).isEqualTo(-1);
+            assertThat(server.lines()).isEmpty();
         }
     }
 

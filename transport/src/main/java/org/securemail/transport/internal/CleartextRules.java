@@ -9,18 +9,37 @@ import java.util.Set;
  */
 public enum CleartextRules {
     /** SMTP (RFC 5321, RFC 3207). */
-    SMTP("STARTTLS", Set.of("EHLO", "HELO", "STARTTLS", "QUIT", "RSET", "NOOP")),
+    SMTP("STARTTLS", Set.of("EHLO", "HELO", "STARTTLS", "QUIT", "RSET", "NOOP"), Set.of("AUTH")),
     /** IMAP (RFC 9051); commands are tagged. */
-    IMAP("STARTTLS", Set.of("CAPABILITY", "STARTTLS", "LOGOUT", "NOOP")),
-    /** POP3 (RFC 1939, RFC 2595). */
-    POP3("STLS", Set.of("CAPA", "STLS", "QUIT"));
+    IMAP("STARTTLS", Set.of("CAPABILITY", "STARTTLS", "LOGOUT", "NOOP"), Set.of("LOGIN", "AUTHENTICATE")),
+    /** POP3 (RFC 1939, RFC 2595, RFC 5034). */
+    POP3("STLS", Set.of("CAPA", "STLS", "QUIT"), Set.of("USER", "PASS", "APOP", "AUTH"));
 
     private final String startTls;
     private final Set<String> allowed;
+    private final Set<String> credentials;
 
-    CleartextRules(String startTls, Set<String> allowed) {
+    CleartextRules(String startTls, Set<String> allowed, Set<String> credentials) {
         this.startTls = startTls;
         this.allowed = allowed;
+        this.credentials = credentials;
+    }
+
+    /** Returns the part of a hint that names this protocol's STARTTLS port, for a client that chose the wrong mode. */
+    String startTlsPortHint() {
+        switch (this) {
+            case SMTP:
+                return ", or port 587 with STARTTLS";
+            case IMAP:
+                return ", or port 143 with STARTTLS";
+            default:
+                return ", or port 110 with STLS";
+        }
+    }
+
+    /** Tells whether a command verb (from {@link #verb}) carries a credential: a user name, password or token. */
+    boolean carriesCredentials(String verb) {
+        return credentials.contains(verb);
     }
 
     /** Returns the command verb of a line, upper case; for IMAP the word after the tag. */

@@ -3,18 +3,16 @@ package org.securemail.transport.internal;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.securemail.core.Handshake;
 import org.securemail.core.TlsRefusalReason;
 import org.securemail.core.TlsRefusedException;
@@ -66,8 +64,8 @@ public final class Failures {
             if (t instanceof MailSecurityException) {
                 return (MailSecurityException) t;
             }
-            if (t instanceof CleartextGuardException) {
-                CleartextGuardException g = (CleartextGuardException) t;
+            if (t instanceof GuardException) {
+                GuardException g = (GuardException) t;
                 return new MailSecurityException(g.reason(), protocol, host, port, mode, g.getMessage(), g.fix(), h,
                         caps, failure);
             }
@@ -75,7 +73,7 @@ public final class Failures {
                 TlsRefusedException r = (TlsRefusedException) t;
                 return new MailSecurityException(MailSecurityException.Reason.TLS_REFUSED, protocol, host, port, mode,
                         "refused the TLS connection (" + r.reason() + "): " + tlsDetail(r),
-                        portHint(r, port, mode), r.handshake().orElse(h), caps, failure);
+                        portHint(r, ctx, port, mode), r.handshake().orElse(h), caps, failure);
             }
         }
         return null;
@@ -94,11 +92,14 @@ public final class Failures {
         return m;
     }
 
-    private static String portHint(TlsRefusedException r, int port, SecurityMode mode) {
-        if (r.reason() == TlsRefusalReason.HANDSHAKE_FAILED && mode == SecurityMode.IMPLICIT_TLS
-                && (port == 587 || port == 25 || port == 143 || port == 110)) {
-            return "port " + port + " usually speaks cleartext first: use mode(SecurityMode.STARTTLS_REQUIRED), or"
-                    + " the implicit-TLS port (465, 993, 995)";
+    private static String portHint(TlsRefusedException r, ConnectionContext ctx, int port, SecurityMode mode) {
+        if (r.reason() != TlsRefusalReason.HANDSHAKE_FAILED || mode != SecurityMode.IMPLICIT_TLS) {
+            return null;
+        }
+        boolean greeted = ctx != null && ctx.greetedInCleartext();
+        if (greeted || port == 587 || port == 25 || port == 143 || port == 110) {
+            return (greeted ? "the server greeted in cleartext: " : "") + "port " + port + " usually speaks cleartext"
+                    + " first: use mode(SecurityMode.STARTTLS_REQUIRED), or the implicit-TLS port (465, 993, 995)";
         }
         return null;
     }
@@ -115,6 +116,11 @@ public final class Failures {
         MailSecurityException sec = security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
         if (sec != null) {
             return sec;
+        }
+        WrongModeException wrong = find(e, WrongModeException.class);
+        if (wrong != null) {
+            return new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), wrong.getMessage(), -1, null,
+                    wrong.fix(), null, e, null, null);
         }
         String text = String.valueOf(e.getMessage());
         if (text.startsWith("STARTTLS is required but host does not support STARTTLS")) {
@@ -147,7 +153,13 @@ public final class Failures {
     /** Translates a connection-level I/O failure into a transient failure with a hint. */
     static TransientDeliveryException ioFailure(Exception e, ConnectionContext ctx, String what, String fix) {
         String hint = fix;
+        String happened = what;
         for (Throwable t : chain(e)) {
+            if (t instanceof StepTimeoutException) {
+                happened = t.getMessage() + ", so the connection was closed";
+                hint = fix + "; if the server is just slow, raise the limits with timeouts(...)";
+                break;
+            }
             if (t instanceof UnknownHostException) {
                 hint = "the host name " + ctx.host() + " does not resolve; check it";
                 break;
@@ -157,26 +169,117 @@ public final class Failures {
                 break;
             }
             if (t instanceof SocketTimeoutException) {
-                hint = "the server did not answer in time";
-                if (ctx.mode() != SecurityMode.IMPLICIT_TLS && ctx.mode() != SecurityMode.INSECURE_CLEARTEXT
-                        && ctx.cleartextReplies().isEmpty() && !ctx.isTlsVerified()) {
-                    hint += " and sent no greeting; if port " + ctx.port() + " expects implicit TLS (usually 465, 993,"
-                            + " 995), use mode(SecurityMode.IMPLICIT_TLS); otherwise retry later";
-                } else {
-                    hint += "; retry later, or raise the read timeout with timeouts(...)";
-                }
+                hint = "the server did not answer in time; retry later, or raise the read timeout with timeouts(...)";
                 break;
             }
         }
-        return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, -1, null, hint,
+        return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), happened, -1, null, hint,
                 ctx.handshake().orElse(null), e, null, null);
     }
 
+    /** Finds an exception of a type in a failure's chain. */
+    static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t : chain(e)) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** Returns a server reply on one line, without its line breaks. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
+    }
+
     /**
-     * Translates a failure of a transaction: the reply to MAIL FROM, RCPT TO, DATA or the end of data, or a lost
-     * connection.
+     * The server refused the sender (MAIL FROM).
      *
-     * @param e what Jakarta Mail threw
+     * @param ctx the connection
+     * @param code the reply code, or -1
+     * @param reply the reply
+     * @return the typed failure
+     */
+    static MessagingException senderRefused(ConnectionContext ctx, int code, String reply) {
+        String fix = code == 530 ? "the server requires authentication: configure credentials(...)"
+                : "check the sender address and that this account may use it";
+        return byCode(ctx, "rejected the sender (MAIL FROM)", code, reply, fix, ctx.handshake().orElse(null), null,
+                null, null);
+    }
+
+    /**
+     * The server refused DATA although it accepted recipients.
+     *
+     * @param ctx the connection
+     * @param code the reply code, or -1
+     * @param reply the reply
+     * @return the typed failure
+     */
+    static MessagingException dataRefused(ConnectionContext ctx, int code, String reply) {
+        return byCode(ctx, "refused DATA", code, reply, "retry later", ctx.handshake().orElse(null), null, null, null);
+    }
+
+    /**
+     * The server refused the message after receiving all of it.
+     *
+     * @param ctx the connection
+     * @param code the reply code
+     * @param reply the reply
+     * @param accepted the recipients it had accepted
+     * @return the typed failure
+     */
+    static MessagingException contentRefused(ConnectionContext ctx, int code, String reply,
+                                             List<InternetAddress> accepted) {
+        Address[] unsent = accepted.toArray(new Address[0]);
+        return byCode(ctx, "rejected the message after receiving it", code, reply,
+                code >= 500 ? "the server refused the content (size, policy or spam rules)" : "retry later",
+                ctx.handshake().orElse(null), null, unsent, null);
+    }
+
+    /**
+     * The server refused every recipient: transient when every refusal was a 4xx, permanent otherwise.
+     *
+     * @param ctx the connection
+     * @param rejected each recipient with its reply
+     * @return the typed failure
+     */
+    static MessagingException recipientsRefused(ConnectionContext ctx,
+                                                Map<InternetAddress, SmtpOutcome.Rejection> rejected) {
+        boolean allTransient = true;
+        StringBuilder replies = new StringBuilder();
+        int firstCode = -1;
+        String firstReply = null;
+        List<Address> unsent = new ArrayList<>();
+        List<Address> invalid = new ArrayList<>();
+        for (Map.Entry<InternetAddress, SmtpOutcome.Rejection> r : rejected.entrySet()) {
+            int code = r.getValue().code();
+            if (firstCode < 0) {
+                firstCode = code;
+                firstReply = r.getValue().reply();
+            }
+            boolean transientReply = code >= 400 && code < 500;
+            allTransient &= transientReply;
+            (transientReply ? unsent : invalid).add(r.getKey());
+            if (replies.length() > 0) {
+                replies.append("; ");
+            }
+            replies.append(r.getKey().getAddress()).append(": ").append(r.getValue().reply());
+        }
+        String what = "rejected every recipient (" + replies + ")";
+        Handshake h = ctx.handshake().orElse(null);
+        Address[] u = unsent.toArray(new Address[0]);
+        Address[] i = invalid.toArray(new Address[0]);
+        return allTransient && firstCode > 0
+                ? new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, firstReply,
+                        "retry later", h, null, u, i)
+                : new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, firstReply,
+                        "check the recipient addresses", h, null, u, i);
+    }
+
+    /**
+     * Translates a failure of a transaction that is not a server reply: a refusal at the wire, or a lost connection.
+     *
+     * @param e what failed
      * @param ctx the connection
      * @param finalDotSent whether the end of data had been sent when it failed
      * @return the typed failure
@@ -186,78 +289,17 @@ public final class Failures {
         if (sec != null) {
             return sec;
         }
-        Handshake h = ctx.handshake().orElse(null);
-        Address[] unsent = e instanceof SendFailedException ? ((SendFailedException) e).getValidUnsentAddresses() : null;
-        Address[] invalid = e instanceof SendFailedException ? ((SendFailedException) e).getInvalidAddresses() : null;
-        if (e instanceof SMTPSendFailedException) {
-            SMTPSendFailedException s = (SMTPSendFailedException) e;
-            int code = s.getReturnCode();
-            String command = s.getCommand() == null ? "" : s.getCommand();
-            if (command.regionMatches(true, 0, "MAIL FROM", 0, 9) || e.getNextException()
-                    instanceof SMTPSenderFailedException) {
-                String fix = code == 530 ? "the server requires authentication: configure credentials(...)"
-                        : "check the sender address and that this account may use it";
-                return byCode(ctx, "rejected the sender (MAIL FROM)", code, s.getMessage(), fix, h, e, unsent,
-                        invalid);
-            }
-            if (".".equals(command)) {
-                if (code < 400) {
-                    return ambiguous(ctx, e, "the server gave no valid reply to the end of the message (" + code + ")");
-                }
-                return byCode(ctx, "rejected the message after receiving it", code, s.getMessage(),
-                        code >= 500 ? "the server refused the content (size, policy or spam rules)"
-                                : "retry later", h, e, unsent, invalid);
-            }
-            if ("DATA".equals(command)) {
-                return byCode(ctx, "refused DATA", code, s.getMessage(), "retry later", h, e, unsent, invalid);
-            }
-            if (invalid != null && invalid.length > 0 && (unsent == null || unsent.length == 0)) {
-                return allRecipientsRejected(ctx, e, invalid, h);
-            }
-            return byCode(ctx, "failed during " + command, code, s.getMessage(), "retry later", h, e, unsent, invalid);
-        }
-        if (e instanceof SendFailedException && invalid != null && invalid.length > 0
-                && (unsent == null || unsent.length == 0)) {
-            return allRecipientsRejected(ctx, e, invalid, h);
-        }
         if (finalDotSent) {
-            return ambiguous(ctx, e, "the connection was lost after the whole message was sent, before the server"
-                    + " confirmed it");
+            StepTimeoutException late = find(e, StepTimeoutException.class);
+            return ambiguous(ctx, e, late != null ? late.getMessage() + " after the whole message was sent, before the"
+                    + " server confirmed it" : "the connection was lost after the whole message was sent, before the"
+                    + " server confirmed it");
         }
         return ioFailure(e, ctx, "lost the connection before the message was complete",
                 "the message was not delivered (an incomplete message is discarded by the server); retry");
     }
 
-    private static MessagingException allRecipientsRejected(ConnectionContext ctx, MessagingException e,
-                                                            Address[] invalid, Handshake h) {
-        boolean allTransient = true;
-        StringBuilder replies = new StringBuilder();
-        int firstCode = -1;
-        String firstReply = null;
-        for (Throwable t : chain(e)) {
-            if (t instanceof SMTPAddressFailedException) {
-                SMTPAddressFailedException a = (SMTPAddressFailedException) t;
-                if (firstCode < 0) {
-                    firstCode = a.getReturnCode();
-                    firstReply = a.getMessage();
-                }
-                allTransient &= a.getReturnCode() >= 400 && a.getReturnCode() < 500;
-                if (replies.length() > 0) {
-                    replies.append("; ");
-                }
-                replies.append(a.getAddress()).append(": ").append(DeliveryText.oneLine(a.getMessage()));
-            }
-        }
-        String what = "rejected every recipient (" + replies + ")";
-        String reply = firstReply;
-        return allTransient && firstCode > 0
-                ? new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, reply,
-                        "retry later", h, e, null, invalid)
-                : new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, reply,
-                        "check the recipient addresses", h, e, null, invalid);
-    }
-
-    private static MessagingException byCode(ConnectionContext ctx, String what, int code, String reply, String fix,
+    static MessagingException byCode(ConnectionContext ctx, String what, int code, String reply, String fix,
                                              Handshake h, Exception e, Address[] unsent, Address[] invalid) {
         if (code >= 500) {
             return new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply, fix, h, e,
@@ -267,7 +309,8 @@ public final class Failures {
             return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply,
                     "retry later", h, e, unsent, invalid);
         }
-        return ioFailure(e, ctx, what, "retry");
+        return ioFailure(e == null ? new MessagingException(what) : e, ctx, what + (code < 0 ? " (no reply)"
+                : " (reply " + code + ")"), "retry");
     }
 
     private static AmbiguousDeliveryException ambiguous(ConnectionContext ctx, Exception e, String what) {
@@ -284,15 +327,5 @@ public final class Failures {
             }
         }
         return false;
-    }
-
-    /** Text helpers shared with the public exceptions. */
-    static final class DeliveryText {
-        private DeliveryText() {
-        }
-
-        static String oneLine(String s) {
-            return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
-        }
     }
 }

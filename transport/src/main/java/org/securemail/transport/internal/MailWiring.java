@@ -1,26 +1,29 @@
 package org.securemail.transport.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.SocketFactory;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.securemail.core.PlaintextFilter;
 import org.securemail.core.TlsConnector;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.MailSecurityException;
+import org.securemail.transport.Timeouts;
 
 /**
  * Everything one SecureMail-built Jakarta Mail session needs to enforce its mode at the socket level: the guarded
- * plain-socket factory, the policy TLS factory, the host-name re-check, and the scheduler behind write timeouts.
- * Stored as an object in the session's properties, where the hardened transports find it.
+ * plain-socket factory, the policy TLS factory (whose sockets bound what the server sends and watch every command),
+ * the host-name re-check, the timeouts and the {@link Watchdog} behind write timeouts. Stored as an object in the
+ * session's properties, where the hardened transports find it.
  */
 public final class MailWiring {
     /** The session property under which the wiring is stored. */
@@ -29,8 +32,10 @@ public final class MailWiring {
     private final CleartextRules rules;
     private final SecurityMode mode;
     private final TlsConnector connector;
+    private final Timeouts timeouts;
+    private final Limits tlsLimits;
+    private final Watchdog watchdog;
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
-    private final ScheduledThreadPoolExecutor writeTimeouts;
     private final SocketFactory plainFactory = new PlainFactory();
     private final SSLSocketFactory tlsFactory = new TlsFactory();
     private final HostnameVerifier verifier = this::verifyHostAgain;
@@ -45,19 +50,17 @@ public final class MailWiring {
      * @param rules the protocol's cleartext rules
      * @param mode the security mode
      * @param connector the policy's connector, or null for {@link SecurityMode#INSECURE_CLEARTEXT}
+     * @param timeouts the timeouts, the step limit included
+     * @param tlsLimits what the server may send inside TLS
      */
-    public MailWiring(CleartextRules rules, SecurityMode mode, TlsConnector connector) {
+    public MailWiring(CleartextRules rules, SecurityMode mode, TlsConnector connector, Timeouts timeouts,
+                      Limits tlsLimits) {
         this.rules = rules;
         this.mode = mode;
         this.connector = connector;
-        this.writeTimeouts = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "securemail-write-timeout");
-            t.setDaemon(true);
-            return t;
-        });
-        writeTimeouts.setKeepAliveTime(10, TimeUnit.SECONDS);
-        writeTimeouts.allowCoreThreadTimeOut(true);
-        writeTimeouts.setRemoveOnCancelPolicy(true);
+        this.timeouts = timeouts;
+        this.tlsLimits = tlsLimits;
+        this.watchdog = new Watchdog(timeouts.write());
     }
 
     /**
@@ -116,6 +119,15 @@ public final class MailWiring {
         return rules;
     }
 
+    /** @return the timeouts */
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
     /** @return the factory of guarded plain sockets, for {@code mail.<p>.socketFactory} */
     public SocketFactory plainFactory() {
         return plainFactory;
@@ -131,11 +143,6 @@ public final class MailWiring {
         return verifier;
     }
 
-    /** @return the scheduler behind write timeouts, for {@code mail.<p>.executor.writetimeout} */
-    public ScheduledThreadPoolExecutor writeTimeoutExecutor() {
-        return writeTimeouts;
-    }
-
     /**
      * Binds a new connection to the calling thread until {@link Scope#close()}.
      *
@@ -144,19 +151,7 @@ public final class MailWiring {
      * @return the scope; close it when the connection is open (or failed)
      */
     public Scope open(String host, int port) {
-        ConnectionContext ctx = new ConnectionContext(host, port, mode);
-        ConnectionContext previous = current.get();
-        current.set(ctx);
-        return new Scope(ctx, previous);
-    }
-
-    /**
-     * Binds an existing connection to the calling thread again (for a later STARTTLS or re-authentication).
-     *
-     * @param ctx the connection
-     * @return the scope
-     */
-    public Scope reenter(ConnectionContext ctx) {
+        ConnectionContext ctx = new ConnectionContext(host, port, mode, this);
         ConnectionContext previous = current.get();
         current.set(ctx);
         return new Scope(ctx, previous);
@@ -192,17 +187,29 @@ public final class MailWiring {
         return ctx != null && ctx.handshake().isPresent();
     }
 
+    private PlaintextFilter filter(ConnectionContext ctx, GuardedSocket guard) {
+        return new PlaintextFilter() {
+            @Override
+            public InputStream input(InputStream in) {
+                return new ReplyBounds(in, rules, tlsLimits, "inside TLS", guard::breakConnection);
+            }
+
+            @Override
+            public OutputStream output(OutputStream out) {
+                return new CommandWatch(out, rules, ctx::checkTlsCommand, ctx::sendingContent);
+            }
+        };
+    }
+
     private final class PlainFactory extends SocketFactory {
         @Override
         public Socket createSocket() throws IOException {
-            GuardedSocket g = new GuardedSocket(rules, mode.requiresTls());
-            g.setTcpNoDelay(true);
             ConnectionContext ctx = current.get();
-            if (ctx != null) {
-                ctx.guard(g);
-                ctx.restartClock();
+            if (ctx == null) {
+                // Outside a connection SecureMail opened (a test, or code that took the factory): still guarded.
+                ctx = new ConnectionContext("(unknown host)", 0, mode, MailWiring.this);
             }
-            return g;
+            return GuardedSocket.unconnected(ctx);
         }
 
         @Override
@@ -232,19 +239,21 @@ public final class MailWiring {
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
             ConnectionContext ctx = current.get();
             if (connector == null || ctx == null) {
-                throw new CleartextGuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                throw new GuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
                         "TLS was requested outside a connection SecureMail opened",
                         "use the Session or the sender/fetcher SecureMail built, unchanged");
             }
-            s.setTcpNoDelay(true);
-            GuardedSocket guard = ctx.guard();
-            if (guard != null) {
+            GuardedSocket guard;
+            if (s instanceof GuardedSocket && ((GuardedSocket) s).context() == ctx) {
+                guard = (GuardedSocket) s;
                 guard.beginTls();
-            } else if (mode != SecurityMode.IMPLICIT_TLS) {
-                throw new CleartextGuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+            } else if (mode == SecurityMode.IMPLICIT_TLS && !(s instanceof GuardedSocket)) {
+                guard = GuardedSocket.aroundImplicitTls(s, ctx);
+            } else {
+                throw new GuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
                         "STARTTLS over a socket SecureMail did not create", "this is a SecureMail bug: please report it");
             }
-            SSLSocket tls = connector.layer(s, host, port, mode);
+            SSLSocket tls = connector.layer(guard, host, port, mode, filter(ctx, guard));
             ctx.tls(tls);
             return tls;
         }
@@ -282,8 +291,4 @@ public final class MailWiring {
         }
     }
 
-    /** Converts a duration to the milliseconds Jakarta Mail's properties take. */
-    static String millis(Duration d) {
-        return Long.toString(Math.min(Integer.MAX_VALUE, d.toMillis()));
-    }
 }

@@ -186,7 +186,17 @@ public final class StoreFailures {
                                       String fix) {
         String hint = fix;
         String happened = what;
+        Handshake h0 = ctx.handshake().orElse(null);
         for (Throwable t : Failures.chain(failure)) {
+            if (t instanceof WrongModeException) {
+                return new MailConnectionException(protocol, ctx.host(), ctx.port(), ctx.mode(), t.getMessage(),
+                        ((WrongModeException) t).fix(), false, h0, failure);
+            }
+            if (t instanceof StepTimeoutException) {
+                happened = t.getMessage() + ", so the connection was closed";
+                hint = "retry later, or raise the limits with timeouts(...)";
+                break;
+            }
             if (t instanceof UnknownHostException) {
                 hint = "the host name " + ctx.host() + " does not resolve; check it";
                 break;

@@ -23,6 +23,7 @@ import org.securemail.testing.HostilePop3Server;
 import org.securemail.testing.ServerTls;
 import org.securemail.testing.TestPki;
 import org.securemail.transport.MailSecurityException;
+import org.securemail.transport.Timeouts;
 
 /**
  * The plain socket under IMAP and POP3 connections is a firewall of its own, below Angus Mail: with Angus-style tagged
@@ -34,7 +35,8 @@ class FetchCleartextGuardTest {
 
     private static Socket guarded(CleartextRules rules, int port) throws Exception {
         MailWiring wiring = new MailWiring(rules, SecurityMode.STARTTLS_REQUIRED, ENGINE.connector(TlsPolicy.builder()
-                .trust(TrustSource.certificates(List.of(PKI.rootCertificate()))).build()));
+                .trust(TrustSource.certificates(List.of(PKI.rootCertificate()))).build()), Timeouts.DEFAULT,
+                Limits.SMTP_TLS);
         Socket s = wiring.plainFactory().createSocket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         s.setSoTimeout(5_000);
@@ -54,7 +56,7 @@ class FetchCleartextGuardTest {
             out.flush();
             assertThat(in.readLine()).startsWith("* CAPABILITY");
             assertThat(in.readLine()).startsWith("A0 OK");
-            CleartextGuardException e = catchThrowableOfType(CleartextGuardException.class, () -> {
+            GuardException e = catchThrowableOfType(GuardException.class, () -> {
                 out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             });
@@ -76,7 +78,7 @@ class FetchCleartextGuardTest {
                 .start(); Socket s = guarded(CleartextRules.POP3, server.port())) {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             assertThat(in.readLine()).startsWith("+OK");
-            CleartextGuardException e = catchThrowableOfType(CleartextGuardException.class, () -> {
+            GuardException e = catchThrowableOfType(GuardException.class, () -> {
                 s.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
             });

@@ -46,7 +46,8 @@ class TcpNoDelayTest {
                 .implicitTls(true).start()) {
             HardenedSmtpTransport t = connect(server.port(), SecurityMode.IMPLICIT_TLS);
             ConnectionContext ctx = t.connection().orElseThrow();
-            assertThat(ctx.guard()).isNull();
+            assertThat(ctx.guard().isTls()).isTrue();
+            assertThat(ctx.guard().getTcpNoDelay()).isTrue();
             assertThat(ctx.tlsSocket().getTcpNoDelay()).isTrue();
             t.close();
         }
