@@ -70,6 +70,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
 
     private HostileImapServer(Builder b) throws IOException {
         super("hostile-imap", b.tls);
+        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
@@ -137,6 +138,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private int bodyBytes = 60;
         private boolean idleNewMail;
         private String stallOn;
+        private String attackWhen;
+        private Boolean attackInsideTls;
+        private Attack attack;
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -232,6 +236,25 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         }
 
         /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
+        /**
+         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
+         *
+         * @param when "GREETING" or a command verb
+         * @param insideTls true to attack only inside TLS, false only before it, null either way
+         * @param attack the attack
+         * @return this
+         */
+        public Builder attack(String when, Boolean insideTls, Attack attack) {
+            this.attackWhen = when;
+            this.attackInsideTls = insideTls;
+            this.attack = attack;
+            return this;
+        }
+
+        /**
+         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
+         * @return this
+         */
         public Builder stallOn(String verb) {
             stallOn = verb.toUpperCase(Locale.ROOT);
             return this;
@@ -322,6 +345,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 stall();
                 return;
             }
+            if (attackIfDue(c, "GREETING")) {
+                return;
+            }
             c.reply(b.greeting);
             String line;
             while ((line = c.readLine()) != null) {
@@ -336,6 +362,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                     verb = sub[0].toUpperCase(Locale.ROOT);
                     args = sub.length > 1 ? sub[1] : "";
                     uid = true;
+                }
+                if (attackIfDue(c, verb)) {
+                    return;
                 }
                 if (verb.equals(b.stallOn)) {
                     stall();

@@ -30,6 +30,7 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
 
     private HostilePop3Server(Builder b) throws IOException {
         super("hostile-pop3", b.tls);
+        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
@@ -69,6 +70,9 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         private List<String> authReplies = List.of();
         private int messages;
         private String stallOn;
+        private String attackWhen;
+        private Boolean attackInsideTls;
+        private Attack attack;
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -135,6 +139,25 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         }
 
         /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
+        /**
+         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
+         *
+         * @param when "GREETING" or a command verb
+         * @param insideTls true to attack only inside TLS, false only before it, null either way
+         * @param attack the attack
+         * @return this
+         */
+        public Builder attack(String when, Boolean insideTls, Attack attack) {
+            this.attackWhen = when;
+            this.attackInsideTls = insideTls;
+            this.attack = attack;
+            return this;
+        }
+
+        /**
+         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
+         * @return this
+         */
         public Builder stallOn(String verb) {
             stallOn = verb.toUpperCase(Locale.ROOT);
             return this;
@@ -175,11 +198,17 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                 stall();
                 return;
             }
+            if (attackIfDue(c, "GREETING")) {
+                return;
+            }
             c.reply(b.greeting);
             String line;
             while ((line = c.readLine()) != null) {
                 String[] parts = line.split(" ");
                 String verb = parts[0].toUpperCase(Locale.ROOT);
+                if (attackIfDue(c, verb)) {
+                    return;
+                }
                 if (verb.equals(b.stallOn)) {
                     stall();
                     return;

@@ -27,6 +27,7 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
 
     private HostileSmtpServer(Builder b) throws IOException {
         super("hostile-smtp", b.tls);
+        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
         this.b = b;
         this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         start();
@@ -64,10 +65,14 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
         private String dataReply = "354 End data with <CR><LF>.<CR><LF>";
         private String finalReply = "250 2.0.0 Ok: queued as TESTQ123";
         private String stallOn;
+        private String attackWhen;
+        private Boolean attackInsideTls;
+        private Attack attack;
         private String dropOn;
         private int dropOnOccurrence = 1;
         private boolean dropAfterData;
         private String greeting = "220 hostile.test ESMTP ready";
+        private List<String> extensions = List.of();
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -156,6 +161,25 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
          *     stops reading after the 354 reply, "DATA-END" after the whole message)
          * @return this
          */
+        /**
+         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
+         *
+         * @param when "GREETING" or a command verb
+         * @param insideTls true to attack only inside TLS, false only before it, null either way
+         * @param attack the attack
+         * @return this
+         */
+        public Builder attack(String when, Boolean insideTls, Attack attack) {
+            this.attackWhen = when;
+            this.attackInsideTls = insideTls;
+            this.attack = attack;
+            return this;
+        }
+
+        /**
+         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
+         * @return this
+         */
         public Builder stallOn(String verb) {
             stallOn = verb.toUpperCase(Locale.ROOT);
             return this;
@@ -183,6 +207,16 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
         /** Closes the connection after the end of data, without a reply. @return this */
         public Builder dropAfterData() {
             dropAfterData = true;
+            return this;
+        }
+
+        /**
+         * @param keywords further EHLO keywords announced inside TLS (and before it without TLS), e.g. "PIPELINING",
+         *     "SMTPUTF8", "SIZE 1000000", "DSN"
+         * @return this
+         */
+        public Builder extensions(String... keywords) {
+            extensions = List.of(keywords);
             return this;
         }
 
@@ -218,11 +252,17 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
                 stall();
                 return;
             }
+            if (attackIfDue(c, "GREETING")) {
+                return;
+            }
             c.reply(b.greeting);
             String line;
             while ((line = c.readLine()) != null) {
                 String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
                 if (verb.equals(b.dropOn) && dropCount.incrementAndGet() == b.dropOnOccurrence) {
+                    return;
+                }
+                if (attackIfDue(c, verb)) {
                     return;
                 }
                 if (verb.equals(b.stallOn)) {
@@ -301,6 +341,9 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
         }
         if (tls || b.authBeforeTls) {
             ext.add("AUTH " + b.authMechanisms);
+        }
+        if (tls || b.tls == null || !b.offerStartTls) {
+            ext.addAll(b.extensions);
         }
         String[] out = new String[ext.size()];
         for (int i = 0; i < ext.size(); i++) {

@@ -57,11 +57,15 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
     private final SSLContext tls;
     private final ServerSocket serverSocket;
     private final ExecutorService executor;
-    private final List<L> lines = new CopyOnWriteArrayList<>();
+    private final List<L> lines = new ArrayList<>(); // guarded by itself
     private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final CountDownLatch stalled = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicLong attackBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile int connections;
+    private volatile String attackWhen;
+    private volatile Boolean attackInsideTls;
+    private volatile Attack attack;
 
     /**
      * Binds the listener; subclasses call {@link #start()} once their own fields are set.
@@ -78,6 +82,70 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         });
         this.serverSocket = new ServerSocket();
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+    }
+
+    /**
+     * Scripts an attack: instead of the greeting ({@code "GREETING"}) or of its reply to a command (its verb), the
+     * server runs the attack.
+     *
+     * @param when "GREETING" or a command verb
+     * @param insideTls true to attack only inside TLS, false only before it, null either way
+     * @param a the attack
+     */
+    protected final void scriptAttack(String when, Boolean insideTls, Attack a) {
+        this.attackWhen = when == null ? null : when.toUpperCase(Locale.ROOT);
+        this.attackInsideTls = insideTls;
+        this.attack = a;
+    }
+
+    /**
+     * Runs the scripted attack if it is due now.
+     *
+     * @param c the connection
+     * @param when "GREETING" or the verb just received
+     * @return true if it ran (the connection is then over)
+     */
+    protected final boolean attackIfDue(Conn c, String when) throws IOException, InterruptedException {
+        Attack a = attack;
+        if (a == null || !when.equalsIgnoreCase(attackWhen) || (attackInsideTls != null && attackInsideTls != c.tls)) {
+            return false;
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        try {
+            send(c, a.first, a);
+            while (a.repeat && System.nanoTime() < deadline) {
+                send(c, a.unit, a);
+            }
+            if (!a.repeat) {
+                // Say nothing more; the client decides when it has waited long enough.
+                while (c.in.read() >= 0 && System.nanoTime() < deadline) {
+                    // drain what the client sends
+                }
+            }
+        } catch (IOException e) {
+            // the client went away, as it should
+        }
+        return true;
+    }
+
+    private void send(Conn c, byte[] bytes, Attack a) throws IOException, InterruptedException {
+        if (a.perByte.isZero()) {
+            c.out.write(bytes);
+            c.out.flush();
+            attackBytes.addAndGet(bytes.length);
+            return;
+        }
+        for (byte b : bytes) {
+            Thread.sleep(a.perByte.toMillis());
+            c.out.write(b);
+            c.out.flush();
+            attackBytes.incrementAndGet();
+        }
+    }
+
+    /** @return how many bytes the scripted attack sent before the client went away */
+    public long attackBytes() {
+        return attackBytes.get();
     }
 
     /** Starts accepting connections. */
@@ -217,13 +285,15 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
 
     /** @return every line received, in order */
     public List<L> lines() {
-        return new ArrayList<>(lines);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
     }
 
     /** @return the lines received before TLS */
     public List<String> cleartextLines() {
         List<String> r = new ArrayList<>();
-        for (L l : lines) {
+        for (L l : lines()) {
             if (!l.tls) {
                 r.add(l.text);
             }
@@ -234,7 +304,7 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
     /** @return the lines received under TLS */
     public List<String> tlsLines() {
         List<String> r = new ArrayList<>();
-        for (L l : lines) {
+        for (L l : lines()) {
             if (l.tls) {
                 r.add(l.text);
             }

@@ -23,6 +23,7 @@ import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.internal.ConnectionContext;
 import org.securemail.transport.internal.HardenedImapProtocol;
 import org.securemail.transport.internal.HardenedImapStore;
+import org.securemail.transport.internal.Limits;
 import org.securemail.transport.internal.MailProperties;
 import org.securemail.transport.internal.StoreFailures;
 import org.slf4j.Logger;
@@ -285,10 +286,30 @@ public final class ImapFetcher implements AutoCloseable {
         private TlsPolicy policy = TlsPolicy.MODERN;
         private TlsEngine engine;
         private Timeouts timeouts = Timeouts.DEFAULT;
+        private long maxLiteralSize = Limits.DEFAULT_MAX_LITERAL;
         private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder(String host) {
             this.host = FetchSessions.checkHost(host);
+        }
+
+        /**
+         * Sets the largest IMAP literal (and response line) the server may send inside TLS, 16 MiB by default. Message
+         * bodies are fetched in pieces of {@code mail.imap.fetchsize} (16 KiB by default), so only a broken or
+         * malicious server sends more; a larger literal fails the command with
+         * {@link MailSecurityException.Reason#OVERSIZED_REPLY} before any of it is read. Before TLS no literal is
+         * accepted at all.
+         *
+         * @param bytes 1 KiB to 1 GiB
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxLiteralSize(long bytes) {
+            if (bytes < 1024 || bytes > 1024L * 1024 * 1024) {
+                throw new IllegalArgumentException("maxLiteralSize must be between 1 KiB and 1 GiB: " + bytes);
+            }
+            this.maxLiteralSize = bytes;
+            return this;
         }
 
         /**
@@ -425,8 +446,10 @@ public final class ImapFetcher implements AutoCloseable {
          *     not this machine
          */
         public ImapFetcher build() {
-            return new ImapFetcher(FetchSessions.spec("imap", host, mode, port, 993, 143, credentials, policy, engine,
-                    timeouts, properties, LOG));
+            SessionFactory.Spec spec = FetchSessions.spec("imap", host, mode, port, 993, 143, credentials, policy,
+                    engine, timeouts, properties, LOG);
+            spec.maxLiteral = maxLiteralSize;
+            return new ImapFetcher(spec);
         }
 
         @Override

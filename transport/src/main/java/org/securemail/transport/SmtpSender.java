@@ -1,6 +1,8 @@
 package org.securemail.transport;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -111,7 +113,14 @@ public final class SmtpSender implements AutoCloseable {
     public DeliveryReport send(MimeMessage message) throws MessagingException {
         Objects.requireNonNull(message, "message");
         message.saveChanges();
-        Envelope envelope = Envelope.of(message, message.getAllRecipients(), session);
+        Address[] recipients;
+        try {
+            recipients = message.getAllRecipients();
+        } catch (AddressException e) {
+            throw new InvalidMessageException("message has a recipient header that is not a valid address list: "
+                    + e.getMessage() + "; set recipients with setRecipients(type, InternetAddress.parse(...))");
+        }
+        Envelope envelope = Envelope.of(message, recipients, session);
         try (CapturedMessage captured = MessageCapture.capture(message)) {
             for (int attempt = 0; ; attempt++) {
                 TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
