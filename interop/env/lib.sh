@@ -19,8 +19,6 @@ INTEROP_PKGROOT=/opt/securemail-interop/pkgroot
 # shellcheck disable=SC2034
 INTEROP_UNPACKED_PACKAGES=(exim4-daemon-light opensmtpd cyrus-common cyrus-imapd cyrus-pop3d courier-base
   courier-authlib courier-authdaemon courier-authlib-userdb courier-imap courier-pop)
-# The sandboxes start.sh runs them in (SRV/NAME, see sandbox.sh).
-SANDBOXES=(exim opensmtpd cyrus courier)
 
 log() { printf '%s: %s\n' "${INTEROP_SCRIPT:-interop}" "$*" >&2; }
 die() {

@@ -121,7 +121,6 @@ PORT_NAMES=(
   EXIM_SMTP_SUBMISSION_STARTTLS EXIM_SMTP_SUBMISSION_IMPLICIT EXIM_SMTP_WEAK_NOSTARTTLS
   EXIM_SMTP_WEAK_TLS11 EXIM_SMTP_WEAK_TLS11_IMPLICIT
   OPENSMTPD_SMTP_SUBMISSION_STARTTLS OPENSMTPD_SMTP_SUBMISSION_IMPLICIT
-  OPENSMTPD_SMTP_WEAK_TLS11 OPENSMTPD_SMTP_WEAK_TLS11_IMPLICIT
   CYRUS_IMAP_STARTTLS CYRUS_IMAP_IMPLICIT CYRUS_POP3_STARTTLS CYRUS_POP3_IMPLICIT
   CYRUS_IMAP_WEAK_TLS11 CYRUS_IMAP_WEAK_TLS11_IMPLICIT CYRUS_POP3_WEAK_NOSTARTTLS
   COURIER_IMAP_STARTTLS COURIER_IMAP_IMPLICIT COURIER_POP3_STARTTLS COURIER_POP3_IMPLICIT
@@ -413,9 +412,8 @@ HEADER
   for inst in "${DOVECOT_INSTANCES[@]}"; do
     printf 'log.dovecot.%s=%s\n' "$inst" "$SRV/dovecot-$inst/dovecot.log"
   done
-  printf 'log.exim=%s\nlog.cyrus=%s\nlog.courier=%s\nlog.opensmtpd=%s\nlog.opensmtpd-weak=%s\n' \
-    "$SRV/exim/log/mainlog" "$SRV/cyrus/syslog.log" "$SRV/courier/syslog.log" "$SRV/opensmtpd/syslog.log" \
-    "$SRV/opensmtpd-weak/syslog.log"
+  printf 'log.exim=%s\nlog.cyrus=%s\nlog.courier=%s\nlog.opensmtpd=%s\n' \
+    "$SRV/exim/log/mainlog" "$SRV/cyrus/syslog.log" "$SRV/courier/syslog.log" "$SRV/opensmtpd/syslog.log"
   printf 'courier.mail.address=%s@courier.%s\ncourier.maildir=%s\n' "$MAIL_USER" "$DOMAIN" "$MAIL_DIR/courier/$MAIL_USER/Maildir"
   # Debian package versions, for the interop matrix (docs/testing-your-mail-setup.md).
   printf 'version.postfix=%s\nversion.dovecot=%s\n' "$(dpkg-query -W -f='${Version}' postfix)" \
@@ -440,7 +438,7 @@ HEADER
 #   exim.smtp.submission.{starttls,implicit}   Exim 4; delivers mail.address to Cyrus by LMTP
 #   exim.smtp.weak.nostarttls                  no STARTTLS, AUTH PLAIN/LOGIN in cleartext
 #   exim.smtp.weak.tls11[.implicit]            TLS 1.0/1.1 only (GnuTLS priority)
-#   opensmtpd.smtp.submission.{starttls,implicit}, opensmtpd.smtp.weak.tls11[.implicit]  OpenSMTPD 6.8
+#   opensmtpd.smtp.submission.{starttls,implicit}  OpenSMTPD 6.8 (Debian 12's completes no TLS handshake)
 #   cyrus.{imap,pop3}.{starttls,implicit}      Cyrus IMAP 3.6; cyrus.imap.weak.tls11[.implicit] TLS 1.0/1.1 only;
 #                                              cyrus.pop3.weak.nostarttls no STLS, cleartext login
 #   courier.{imap,pop3}.{starttls,implicit}    Courier; reads courier.mail.address (Postfix delivers it);
