@@ -46,7 +46,7 @@ class WeakServersTest {
 
         Cell cell(TlsProvider provider) {
             return new Cell(server, protocol + (mode() == SecurityMode.IMPLICIT_TLS ? " implicit TLS" : " STARTTLS"),
-                    weakness, provider == TlsProvider.JDK ? "JDK" : "Bouncy Castle");
+                    weakness + " → " + expected.name(), provider == TlsProvider.JDK ? "JDK" : "Bouncy Castle");
         }
     }
 
