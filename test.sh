@@ -2,11 +2,12 @@
 # SecureMail's test command (README.md): the whole suite, unit and interop.
 #
 #  1. installs what the tests need from Debian packages, non-interactively (maven, openssl; postfix, dovecot for
-#     the interop tests: interop/env/install.sh);
-#  2. starts a private Postfix and Dovecot on loopback with certificates made for this run
-#     (interop/env/start.sh; it first stops anything an earlier run left behind, and picks free ports);
+#     the interop tests, and Exim, OpenSMTPD, Cyrus and Courier unpacked beside them: interop/env/install.sh);
+#  2. starts private Postfix, Dovecot, Exim, OpenSMTPD, Cyrus and Courier servers on loopback with certificates made
+#     for this run (interop/env/start.sh; it first stops anything an earlier run left behind, and picks free ports);
 #  3. runs `mvn clean verify` with the interop module (profile "interop");
-#  4. stops the servers, whatever happened.
+#  4. writes the interop matrix of docs/testing-your-mail-setup.md from what the tests recorded (interop/matrix.py);
+#  5. stops the servers, whatever happened.
 #
 # Where the interop servers cannot be installed (no root, no apt-get), it says so, names the packages, still runs
 # the rest of the suite, and exits 3: interop tests are never reported as passed when they did not run.
@@ -45,13 +46,29 @@ fi
 
 if [ "$interop" = no ]; then
   mvn -B -ntp clean verify "$@"
-  echo "test.sh: THE INTEROP TESTS DID NOT RUN: Postfix and Dovecot could not be installed here (needs root and"\
-       "apt-get; packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3). The rest passed." >&2
+  echo "test.sh: THE INTEROP TESTS DID NOT RUN: the mail servers could not be installed here (needs root and"\
+       "apt-get; packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 perl, and"\
+       "exim4-daemon-light opensmtpd cyrus-imapd cyrus-pop3d courier-imap courier-pop unpacked). The rest passed." >&2
   exit 3
 fi
 
-workdir=/tmp/securemail-interop-run
+# SECUREMAIL_INTEROP_WORKDIR: where the servers live for this run (only one environment runs per machine).
+workdir=${SECUREMAIL_INTEROP_WORKDIR:-/tmp/securemail-interop-run}
 stop_servers() { "$root/interop/env/stop.sh" "$workdir" >/dev/null 2>&1 || true; }
 trap stop_servers EXIT
 "$root/interop/env/start.sh" "$workdir"
+set +e
 mvn -B -ntp clean verify -Pinterop -Dinterop.properties="$workdir/interop.properties" "$@"
+mvn_status=$?
+set -e
+# The interop matrix in docs/testing-your-mail-setup.md, from what this run's tests recorded (passed or not).
+matrix_status=0
+if [ -f "$root/interop/target/interop-results/results.tsv" ]; then
+  python3 "$root/interop/matrix.py" "$root/interop/target/interop-results/results.tsv" "$workdir/interop.properties" \
+    "$root/docs/testing-your-mail-setup.md" || matrix_status=$?
+else
+  echo "test.sh: no interop results were recorded; docs/testing-your-mail-setup.md keeps its matrix" >&2
+  matrix_status=1
+fi
+[ $mvn_status -eq 0 ] || exit $mvn_status
+exit $matrix_status

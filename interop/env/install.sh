@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the SecureMail interop tests need (Postfix, Dovecot, OpenSSL,
 # Python 3 for port picking and the smoke test) without configuring or starting the machine's own
-# mail services. Idempotent: when everything is already installed it does nothing (no apt at all).
+# mail services, and unpacks the servers that Debian cannot install beside them (Exim, OpenSMTPD,
+# Cyrus, Courier: they conflict with Postfix on mail-transport-agent and with Dovecot on
+# imap-server) into a private tree, PKGROOT (lib.sh), after installing only their shared-library
+# dependencies with apt. start.sh runs those from PKGROOT in private mount namespaces
+# (sandbox.sh). Idempotent: when everything is already there it does nothing (no apt at all).
 #
 # Exit codes: 0 installed (or already there), 3 cannot install here (not root / no apt-get),
 #             anything else: apt-get or dpkg failed (its output is shown).
 set -euo pipefail
 
-PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 ca-certificates)
+PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 ca-certificates perl)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$HERE/lib.sh"
 
 log() { printf 'interop/install: %s\n' "$*" >&2; }
+
+# Unpacked, never installed: their maintainer scripts never run, so they configure, start and
+# register nothing on this machine.
+unpacked_ok() {
+  [[ -f "$INTEROP_PKGROOT/.securemail-packages" ]] \
+    && [[ "$(head -n 1 "$INTEROP_PKGROOT/.securemail-packages")" == "${INTEROP_UNPACKED_PACKAGES[*]}" ]]
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -17,14 +31,14 @@ for p in "${PACKAGES[@]}"; do
   [[ "$status" == "installed" ]] || missing+=("$p")
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  log "all packages already installed: ${PACKAGES[*]}"
+if [[ ${#missing[@]} -eq 0 ]] && unpacked_ok; then
+  log "all packages already installed: ${PACKAGES[*]}; unpacked in $INTEROP_PKGROOT: ${INTEROP_UNPACKED_PACKAGES[*]}"
   exit 0
 fi
 
 if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
   log "cannot install packages: this needs root and apt-get (Debian 12)."
-  log "missing packages: ${missing[*]}"
+  log "missing packages: ${missing[*]}; not unpacked yet: ${INTEROP_UNPACKED_PACKAGES[*]}"
   log "install them yourself with: DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
   log "(preseed 'postfix postfix/main_mailer_type select No configuration' first)"
   exit 3
@@ -54,10 +68,43 @@ if [[ ! -e "$POLICY" ]]; then
   our_policy=yes
 fi
 
-log "installing: ${missing[*]}"
+apt_install() {
+  apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
+}
 apt-get update -q
-apt-get install -y -q --no-install-recommends \
-  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}"
+if [[ ${#missing[@]} -gt 0 ]]; then
+  log "installing: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+if ! unpacked_ok; then
+  # Download the .debs, install their shared-library dependencies (packages named lib*; none of
+  # them conflicts with anything), and unpack the servers themselves into a fresh PKGROOT.
+  # libclamav12 is left out: only cyrus-common's virus scanner (cyr_virusscan) needs it.
+  log "unpacking into $INTEROP_PKGROOT: ${INTEROP_UNPACKED_PACKAGES[*]}"
+  debs=$(mktemp -d /tmp/securemail-interop-debs.XXXXXXXX)
+  ( cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "${INTEROP_UNPACKED_PACKAGES[@]}" )
+  mapfile -t libs < <(for d in "$debs"/*.deb; do dpkg-deb -f "$d" Depends Pre-Depends; done | tr ',' '\n' \
+    | awk -F'|' '{ for (i = 1; i <= NF; i++) { split($i, a, " "); if (a[1] ~ /^lib/) { print a[1]; break } } }' \
+    | grep -vxF libclamav12 | sort -u)
+  log "installing their libraries: ${libs[*]}"
+  apt_install "${libs[@]}"
+  mkdir -p "$(dirname "$INTEROP_PKGROOT")"
+  fresh=$(mktemp -d "$INTEROP_PKGROOT.new.XXXXXXXX")
+  for d in "$debs"/*.deb; do
+    dpkg-deb -x "$d" "$fresh"
+  done
+  {
+    printf '%s\n' "${INTEROP_UNPACKED_PACKAGES[*]}"
+    for d in "$debs"/*.deb; do dpkg-deb -f "$d" Package Version | sed 's/^[A-Za-z]*: //' | paste -sd' '; done
+  } > "$fresh/.securemail-packages"
+  chmod 0755 "$fresh"
+  rm -rf -- "$INTEROP_PKGROOT.old"
+  [[ -d "$INTEROP_PKGROOT" ]] && mv -- "$INTEROP_PKGROOT" "$INTEROP_PKGROOT.old"
+  mv -- "$fresh" "$INTEROP_PKGROOT"
+  rm -rf -- "$INTEROP_PKGROOT.old" "$debs"
+fi
 
 cleanup
 our_policy=""
@@ -93,4 +140,5 @@ if [[ ${#still[@]} -ne 0 ]]; then
   log "packages still missing after apt-get: ${still[*]}"
   exit 1
 fi
-log "installed: ${missing[*]}"
+unpacked_ok || { log "unpacking into $INTEROP_PKGROOT failed"; exit 1; }
+log "installed: ${missing[*]:-nothing new}; unpacked in $INTEROP_PKGROOT: $(tail -n +2 "$INTEROP_PKGROOT/.securemail-packages" | paste -sd, -)"

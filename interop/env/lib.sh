@@ -13,6 +13,12 @@ INTEROP_MARKER=".securemail-interop"
 # shellcheck disable=SC2034
 INTEROP_RUN_USER=dovecot
 DOVECOT_INSTANCES=(main nostarttls tls11 nonfs)
+# Servers Debian cannot install beside Postfix and Dovecot: install.sh unpacks them here (never
+# under /usr, /etc or /var: sandbox.sh lays this tree over those directories).
+INTEROP_PKGROOT=/opt/securemail-interop/pkgroot
+# shellcheck disable=SC2034
+INTEROP_UNPACKED_PACKAGES=(exim4-daemon-light opensmtpd cyrus-common cyrus-imapd cyrus-pop3d courier-base
+  courier-authlib courier-authdaemon courier-authlib-userdb courier-imap courier-pop)
 
 log() { printf '%s: %s\n' "${INTEROP_SCRIPT:-interop}" "$*" >&2; }
 die() {
@@ -60,14 +66,17 @@ registry_list() {
   return 0
 }
 
-# pids_in_tree SRV: every process whose working directory or root is inside SRV, or that is part
-# of the Postfix instance configured in SRV (MAIL_CONFIG in its environment). Catches the
-# children of a server whose master was killed with SIGKILL.
+# pids_in_tree SRV: every process whose root directory is inside SRV (everything sandbox.sh
+# started, whatever its binary), every Postfix/Dovecot process whose working directory is inside
+# SRV, and every process of the Postfix instance configured in SRV (MAIL_CONFIG in its
+# environment). Catches the children of a server whose master was killed with SIGKILL.
+# pids_in_tree SRV sandboxed: only the processes chrooted into SRV.
 pids_in_tree() {
   [[ -n "${1:-}" ]] || return 0
-  python3 - "$1" <<'PY'
+  python3 - "$1" "${2:-all}" <<'PY'
 import os, sys
 srv = sys.argv[1].rstrip("/")
+only_sandboxed = sys.argv[2] == "sandboxed"
 ours = ("/usr/sbin/dovecot", "/usr/lib/dovecot/", "/usr/sbin/postfix", "/usr/lib/postfix/")
 me = {os.getpid(), os.getppid()}
 def inside(path):
@@ -76,10 +85,16 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
     if int(pid) in me:
         continue
     try:
-        # Only our servers' own binaries: never a shell or a JVM that merely sits in the tree.
+        # Chrooted into a sandbox of the tree: nothing but our servers runs there.
+        if inside(os.readlink("/proc/%s/root" % pid)):
+            print(pid)
+            continue
+        if only_sandboxed:
+            continue
+        # Otherwise only our servers' own binaries: never a shell or a JVM that merely sits in the tree.
         if not os.readlink("/proc/%s/exe" % pid).startswith(ours):
             continue
-        if inside(os.readlink("/proc/%s/cwd" % pid)) or inside(os.readlink("/proc/%s/root" % pid)):
+        if inside(os.readlink("/proc/%s/cwd" % pid)):
             print(pid)
             continue
         with open("/proc/%s/environ" % pid, "rb") as f:
@@ -123,7 +138,7 @@ pid_of() {
   return 0
 }
 
-# stop_tree SRV: stops the Postfix instance and the Dovecot instances of one server tree, then
+# stop_tree SRV: stops the Postfix instance, the Dovecot instances and the sandboxed servers of one server tree, then
 # anything else still running inside it. Tolerant of everything being down already.
 # Returns 1 if a process survived SIGKILL.
 stop_tree() {
@@ -138,6 +153,8 @@ stop_tree() {
     pid=$(pid_of "$srv/dovecot-$inst/run/master.pid" /usr/sbin/dovecot)
     [[ -n "$pid" ]] && pids+=("$pid")
   done
+  # The sandboxed servers (Exim, OpenSMTPD, Cyrus, Courier) and everything they started.
+  mapfile -t -O "${#pids[@]}" pids < <(pids_in_tree "$srv" sandboxed)
   if [[ ${#pids[@]} -gt 0 ]]; then
     kill -TERM "${pids[@]}" 2>/dev/null || true
     if ! wait_gone 10 "${pids[@]}"; then

@@ -22,12 +22,14 @@ require_workdir "$WORKDIR"
 WORKDIR=${WORKDIR%/}
 
 [[ $(id -u) -eq 0 ]] || die 3 "must run as root (Postfix needs root to start; Dovecot drops to '$INTEROP_RUN_USER' by itself)"
-for tool in postfix postconf dovecot doveconf openssl python3 setpriv; do
+for tool in postfix postconf dovecot doveconf openssl python3 setpriv unshare perl; do
   command -v "$tool" >/dev/null 2>&1 \
     || die 3 "'$tool' not found; run $HERE/install.sh first (packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3)"
 done
 [[ -x /usr/lib/dovecot/imap && -x /usr/lib/dovecot/pop3 ]] \
   || die 3 "dovecot-imapd / dovecot-pop3d missing; run $HERE/install.sh first"
+[[ -f "$INTEROP_PKGROOT/.securemail-packages" ]] \
+  || die 3 "Exim, OpenSMTPD, Cyrus and Courier are not unpacked in $INTEROP_PKGROOT; run $HERE/install.sh first"
 id "$INTEROP_RUN_USER" >/dev/null 2>&1 \
   || die 3 "user '$INTEROP_RUN_USER' does not exist (dovecot-core creates it); run $HERE/install.sh first"
 
@@ -116,6 +118,13 @@ PORT_NAMES=(
   IMAP_WEAK_NOSTARTTLS POP3_WEAK_NOSTARTTLS
   IMAP_WEAK_TLS11 IMAP_WEAK_TLS11_IMPLICIT POP3_WEAK_TLS11 POP3_WEAK_TLS11_IMPLICIT
   IMAP_WEAK_NONFS IMAP_WEAK_NONFS_IMPLICIT POP3_WEAK_NONFS POP3_WEAK_NONFS_IMPLICIT
+  EXIM_SMTP_SUBMISSION_STARTTLS EXIM_SMTP_SUBMISSION_IMPLICIT EXIM_SMTP_WEAK_NOSTARTTLS
+  EXIM_SMTP_WEAK_TLS11 EXIM_SMTP_WEAK_TLS11_IMPLICIT
+  OPENSMTPD_SMTP_SUBMISSION_STARTTLS OPENSMTPD_SMTP_SUBMISSION_IMPLICIT
+  CYRUS_IMAP_STARTTLS CYRUS_IMAP_IMPLICIT CYRUS_POP3_STARTTLS CYRUS_POP3_IMPLICIT
+  CYRUS_IMAP_WEAK_TLS11 CYRUS_IMAP_WEAK_TLS11_IMPLICIT CYRUS_POP3_WEAK_NOSTARTTLS
+  COURIER_IMAP_STARTTLS COURIER_IMAP_IMPLICIT COURIER_POP3_STARTTLS COURIER_POP3_IMPLICIT
+  COURIER_IMAP_WEAK_TLS11_IMPLICIT COURIER_POP3_WEAK_NOSTARTTLS
 )
 # Random ports just below the kernel's ephemeral range (so no outgoing connection or port-0
 # listener can take one between this check and the servers' bind), each checked by binding it;
@@ -181,13 +190,21 @@ render "$TEMPLATES/openssl/server-ext.cnf.in" "$TLS_DIR/ext.cnf" SAN="$SAN_TEXT"
   openssl x509 -req -sha256 -in server.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
     -days 7 -extfile ext.cnf -extensions server_ext -out server.pem 2>/dev/null
   cat server.pem ca.pem > server-chain.pem
+  # ECDSA P-256 twin of the server certificate (same CA and names) for OpenSMTPD: 6.8.0p2's privilege-separated
+  # RSA signing fails every handshake under OpenSSL 3 ("EVP lib"); its ECDSA path works.
+  openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server-ec.key
+  openssl req -new -sha256 -key server-ec.key -subj "/O=SecureMail interop/CN=localhost" -config ext.cnf -out server-ec.csr
+  openssl x509 -req -sha256 -in server-ec.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+    -days 7 -extfile ext.cnf -extensions server_ext -out server-ec.pem 2>/dev/null
+  cat server-ec.pem ca.pem > server-ec-chain.pem
+  rm -f server-ec.csr
   openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out ffdhe2048.pem 2>/dev/null
   # Only for the weak DHE listener: the published 1024-bit RFC 5114 group, no generation needed.
   openssl genpkey -genparam -algorithm DH -pkeyopt dh_rfc5114:1 -out dh1024.pem 2>/dev/null
   rm -f server.csr
 ) || die 1 "certificate generation failed"
 chown "$RUN_UID:$RUN_GID" "$TLS_DIR/server.key"
-chmod 0644 "$TLS_DIR/ca.pem" "$TLS_DIR/server.pem" "$TLS_DIR/server-chain.pem" "$TLS_DIR/ffdhe2048.pem" "$TLS_DIR/dh1024.pem"
+chmod 0644 "$TLS_DIR/ca.pem" "$TLS_DIR/server.pem" "$TLS_DIR/server-chain.pem" "$TLS_DIR/server-ec-chain.pem" "$TLS_DIR/ffdhe2048.pem" "$TLS_DIR/dh1024.pem"
 cp "$TLS_DIR/ca.pem" "$WORKDIR/ca.pem"
 
 # --- 5. user and Maildir ------------------------------------------------------------------------
@@ -264,12 +281,19 @@ render "$TEMPLATES/postfix/master.cf.in" "$PF_ETC/master.cf" DOMAIN="$DOMAIN" LI
   SMTP_WEAK_CBC_PORT="${PORT[SMTP_WEAK_CBC]}" SMTP_WEAK_CBC_IMPLICIT_PORT="${PORT[SMTP_WEAK_CBC_IMPLICIT]}" \
   SMTP_WEAK_DHE1024_PORT="${PORT[SMTP_WEAK_DHE1024]}" SMTP_WEAK_DHE1024_IMPLICIT_PORT="${PORT[SMTP_WEAK_DHE1024_IMPLICIT]}" \
   CBC_CIPHERS="$CBC_CIPHERS" DHE_CIPHERS="$DHE_CIPHERS" TLS_DIR="$TLS_DIR"
-printf '%s@%s %s/Maildir/\n' "$MAIL_USER" "$DOMAIN" "$MAIL_USER" > "$PF_ETC/vmailbox"
+# alice@courier.DOMAIN goes into the Maildir Courier serves (sandboxed.sh).
+printf '%s@%s %s/Maildir/\n%s@courier.%s courier/%s/Maildir/\n' "$MAIL_USER" "$DOMAIN" "$MAIL_USER" \
+  "$MAIL_USER" "$DOMAIN" "$MAIL_USER" > "$PF_ETC/vmailbox"
 printf 'postmaster@%s %s@%s\nabuse@%s %s@%s\n' "$DOMAIN" "$MAIL_USER" "$DOMAIN" "$DOMAIN" "$MAIL_USER" "$DOMAIN" > "$PF_ETC/valias"
 chmod 0644 "$PF_ETC"/*
 mkdir -p "$PF_DIR/queue" "$PF_DIR/data"
 chown postfix "$PF_DIR/data"
 : > "$PF_DIR/postfix.log"
+
+# --- 7b. the sandboxed servers: Exim, OpenSMTPD, Cyrus, Courier -----------------------------------
+# shellcheck source=sandboxed.sh
+source "$HERE/sandboxed.sh"
+configure_sandboxes
 
 # --- 8. check and start -------------------------------------------------------------------------
 show_tail() { # show_tail FILE...: last lines of the logs that exist
@@ -280,6 +304,9 @@ show_tail() { # show_tail FILE...: last lines of the logs that exist
     tail -n 25 "$f" >&2
   done
 }
+
+# The sandboxed servers start in the background, in parallel with Dovecot and Postfix.
+start_sandboxes
 
 for inst in "${DOVECOT_INSTANCES[@]}"; do
   conf="$SRV/dovecot-$inst/dovecot.conf"
@@ -297,6 +324,8 @@ if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C postfix -c "$PF_ETC" start
   script -qec "postfix -c $PF_ETC check" /dev/null 2>&1 | tail -n 5 >&2 || true
   die 1 "Postfix did not start"
 fi
+
+wait_sandboxes || die 1 "a sandboxed server did not start"
 
 # --- 9. wait for every listener -----------------------------------------------------------------
 # Not just a TCP accept: a plaintext listener must send its greeting (220 / * OK / +OK) and an
@@ -318,6 +347,10 @@ tls.minimum_version = ssl.TLSVersion.TLSv1
 tls.set_ciphers("ALL:@SECLEVEL=0")
 def probe(name, port):
     with socket.create_connection((host, int(port)), timeout=3) as raw:
+        if name.startswith("OPENSMTPD_") and name.endswith("_IMPLICIT"):
+            # Debian 12's OpenSMTPD 6.8.0p2 completes no TLS handshake under OpenSSL 3 (its own log: "EVP lib");
+            # the interop tests show that, so accepting the connection is all that can be waited for here.
+            return
         if name.endswith("_IMPLICIT"):
             with tls.wrap_socket(raw) as conn:
                 line = conn.recv(512)
@@ -348,7 +381,7 @@ if pending:
     sys.exit(1)
 PY
 ); then
-  show_tail "$PF_DIR/postfix.log" "$SRV"/dovecot-*/dovecot.log
+  show_tail "$PF_DIR/postfix.log" "$SRV"/dovecot-*/dovecot.log "$SRV"/*/syslog.log "$SRV"/*/start.out "$SRV"/exim/log/*
   die 1 "listeners not ready after 30 s: $down"
 fi
 
@@ -379,6 +412,14 @@ HEADER
   for inst in "${DOVECOT_INSTANCES[@]}"; do
     printf 'log.dovecot.%s=%s\n' "$inst" "$SRV/dovecot-$inst/dovecot.log"
   done
+  printf 'log.exim=%s\nlog.cyrus=%s\nlog.courier=%s\nlog.opensmtpd=%s\n' \
+    "$SRV/exim/log/mainlog" "$SRV/cyrus/syslog.log" "$SRV/courier/syslog.log" "$SRV/opensmtpd/syslog.log"
+  printf 'courier.mail.address=%s@courier.%s\ncourier.maildir=%s\n' "$MAIL_USER" "$DOMAIN" "$MAIL_DIR/courier/$MAIL_USER/Maildir"
+  # Debian package versions, for the interop matrix (docs/testing-your-mail-setup.md).
+  printf 'version.postfix=%s\nversion.dovecot=%s\n' "$(dpkg-query -W -f='${Version}' postfix)" \
+    "$(dpkg-query -W -f='${Version}' dovecot-core)"
+  awk 'NR > 1 { v[$1] = $2 } END { printf "version.exim=%s\nversion.opensmtpd=%s\nversion.cyrus=%s\nversion.courier=%s\n",
+    v["exim4-daemon-light"], v["opensmtpd"], v["cyrus-imapd"], v["courier-imap"] }' "$INTEROP_PKGROOT/.securemail-packages"
   cat <<'DOC'
 # Good listeners: TLS 1.2+ with forward-secret AEAD suites, certificate from ca.file.
 #   smtp.submission.starttls  STARTTLS required, then AUTH (PLAIN/LOGIN via Dovecot); AUTH not offered before TLS
@@ -393,6 +434,16 @@ HEADER
 #   smtp.weak.cbc[.implicit]  TLS 1.2 only, ECDHE-RSA-AES*-SHA* CBC suites only (forward secret, not AEAD)
 #   smtp.weak.dhe1024[.implicit]  TLS 1.2 only, DHE-RSA-AES*-GCM only with a 1024-bit DH group (RFC 5114 group 1)
 # Keys without .implicit on weak TLS listeners use STARTTLS (SMTP, IMAP) or STLS (POP3).
+# Sandboxed servers (interop/env/README.md), same user and password, same CA:
+#   exim.smtp.submission.{starttls,implicit}   Exim 4; delivers mail.address to Cyrus by LMTP
+#   exim.smtp.weak.nostarttls                  no STARTTLS, AUTH PLAIN/LOGIN in cleartext
+#   exim.smtp.weak.tls11[.implicit]            TLS 1.0/1.1 only (GnuTLS priority)
+#   opensmtpd.smtp.submission.{starttls,implicit}  OpenSMTPD 6.8 (Debian 12's completes no TLS handshake)
+#   cyrus.{imap,pop3}.{starttls,implicit}      Cyrus IMAP 3.6; cyrus.imap.weak.tls11[.implicit] TLS 1.0/1.1 only;
+#                                              cyrus.pop3.weak.nostarttls no STLS, cleartext login
+#   courier.{imap,pop3}.{starttls,implicit}    Courier; reads courier.mail.address (Postfix delivers it);
+#                                              courier.imap.weak.tls11.implicit TLS 1.0/1.1 only;
+#                                              courier.pop3.weak.nostarttls no STLS, cleartext login
 DOC
   for n in "${PORT_NAMES[@]}"; do
     printf '%s=%s\n' "$(key_of "$n")" "${PORT[$n]}"
@@ -403,7 +454,7 @@ chmod 0644 "$PROPS"
 
 FAILED=0
 ms=$(( ($(date +%s%N) - T0) / 1000000 ))
-printf 'securemail-interop up in %d ms: smtp submission starttls=%s implicit=%s relay=%s, imap starttls=%s implicit=%s, pop3 starttls=%s implicit=%s, %d weak listeners; user %s@%s; properties %s\n' \
-  "$ms" "${PORT[SMTP_SUBMISSION_STARTTLS]}" "${PORT[SMTP_SUBMISSION_IMPLICIT]}" "${PORT[SMTP_RELAY]}" \
-  "${PORT[IMAP_STARTTLS]}" "${PORT[IMAP_IMPLICIT]}" "${PORT[POP3_STARTTLS]}" "${PORT[POP3_IMPLICIT]}" \
-  $(( ${#PORT_NAMES[@]} - 7 )) "$MAIL_USER" "$DOMAIN" "$PROPS"
+weak=0
+for n in "${PORT_NAMES[@]}"; do [[ $n == *_WEAK_* ]] && weak=$((weak + 1)); done
+printf 'securemail-interop up in %d ms: Postfix, Dovecot, Exim, OpenSMTPD, Cyrus, Courier; %d listeners (%d weak); user %s@%s; properties %s\n' \
+  "$ms" "${#PORT_NAMES[@]}" "$weak" "$MAIL_USER" "$DOMAIN" "$PROPS"

@@ -27,7 +27,8 @@ final class InteropEnvironment {
         if (instance == null) {
             String file = System.getProperty("interop.properties", "");
             if (file.isBlank()) {
-                throw new IllegalStateException("the interop tests need real Postfix and Dovecot servers: run"
+                throw new IllegalStateException("the interop tests need the real mail servers (Postfix, Dovecot,"
+                        + " Exim, OpenSMTPD, Cyrus, Courier): run"
                         + " ./test.sh, which installs and starts them (interop/env/start.sh) and passes"
                         + " -Dinterop.properties=WORKDIR/interop.properties");
             }
