@@ -5,8 +5,11 @@
 #     the interop tests: interop/env/install.sh);
 #  2. starts a private Postfix and Dovecot on loopback with certificates made for this run
 #     (interop/env/start.sh; it first stops anything an earlier run left behind, and picks free ports);
-#  3. runs `mvn clean verify` with the interop module (profile "interop");
-#  4. stops the servers, whatever happened.
+#  3. runs `mvn clean verify` with the interop module (profile "interop") and the release profile (sources and
+#     Javadoc jars);
+#  4. checks that the build is release-ready (tools/release-check.sh: published set and BOM, Javadoc without internal
+#     packages, a second build through ./install.sh byte for byte identical, getting-started/ built against it);
+#  5. stops the servers, whatever happened.
 #
 # Where the interop servers cannot be installed (no root, no apt-get), it says so, names the packages, still runs
 # the rest of the suite, and exits 3: interop tests are never reported as passed when they did not run.
@@ -44,7 +47,8 @@ elif [ $install_status -ne 0 ]; then
 fi
 
 if [ "$interop" = no ]; then
-  mvn -B -ntp clean verify "$@"
+  mvn -B -ntp clean verify -Prelease "$@"
+  "$root/tools/release-check.sh"
   echo "test.sh: THE INTEROP TESTS DID NOT RUN: Postfix and Dovecot could not be installed here (needs root and"\
        "apt-get; packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3). The rest passed." >&2
   exit 3
@@ -54,4 +58,5 @@ workdir=/tmp/securemail-interop-run
 stop_servers() { "$root/interop/env/stop.sh" "$workdir" >/dev/null 2>&1 || true; }
 trap stop_servers EXIT
 "$root/interop/env/start.sh" "$workdir"
-mvn -B -ntp clean verify -Pinterop -Dinterop.properties="$workdir/interop.properties" "$@"
+mvn -B -ntp clean verify -Pinterop,release -Dinterop.properties="$workdir/interop.properties" "$@"
+"$root/tools/release-check.sh"
