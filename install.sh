@@ -4,16 +4,23 @@
 # securemail-policy, securemail-core and securemail-transport, each with its sources and Javadoc jars, and builds the
 # command-line tool, cli/target/securemail.jar. Tests are not run here (./test.sh runs them).
 #
-# On a fresh Debian machine, run as root, it installs Maven first if it is missing. Extra arguments go to Maven
-# (tools/release-check.sh passes a throwaway -Dmaven.repo.local).
+# On a fresh Debian machine, run as root, it installs Maven and a JDK first if they are missing. Extra arguments go to
+# Maven (tools/release-check.sh passes a throwaway -Dmaven.repo.local).
 set -euo pipefail
 cd "$(dirname "$0")"
-if ! command -v mvn >/dev/null 2>&1; then
+need=()
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+if ! command -v javac >/dev/null 2>&1 && [ ! -x "${JAVA_HOME:-/nonexistent}/bin/javac" ]; then
+  need+=(default-jdk-headless)   # the maven package alone brings a Java runtime, not a compiler
+fi
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "install.sh: installing Maven from Debian packages"
-    DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q maven
+    echo "install.sh: installing ${need[*]} from Debian packages"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
   else
-    echo "install.sh: Maven is missing; install the Debian package maven (or Apache Maven 3.8 or newer)" >&2
+    echo "install.sh: missing ${need[*]}; install the Debian packages ${need[*]} (or a JDK 17 or newer and Apache"\
+         "Maven 3.8 or newer)" >&2
     exit 3
   fi
 fi

@@ -4,15 +4,23 @@
 #  1. The published modules are exactly those without maven.deploy.skip, and the BOM lists exactly those.
 #  2. Each published module has its jar, a sources jar and a Javadoc jar; the Javadoc holds the public packages and
 #     no internal one; each jar's manifest names the version.
-#  3. Reproducible builds: the jars of a first build (the test build's target/ folders, or one made here) are set
-#     aside, README's install command (./install.sh) builds everything again into a throwaway local repository, and
-#     the two sets of jars must be byte for byte the same (sha256), the CLI jar included.
+#  3. Reproducible builds: the jars of a first build are set aside, README's install command (./install.sh) builds
+#     everything again into a throwaway local repository, and the two sets of jars must be byte for byte the same
+#     (sha256), the CLI jar included. The first build is made here (mvn clean package -Prelease), unless the option
+#     --after-clean-build says that target/ holds a whole `mvn clean verify -Prelease` of this very tree (./test.sh,
+#     when it is given no extra Maven arguments).
 #  4. getting-started/, a project of a user's own, builds and passes its test against those installed artifacts.
 #
 # Nothing is installed into ~/.m2: the throwaway repository lives in a temporary folder and reads what the machine's
 # local repository already holds through a file:// mirror (read-only), else Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+reuse_target=no
+case "${1:-}" in
+  --after-clean-build) reuse_target=yes ;;
+  "") ;;
+  *) echo "usage: tools/release-check.sh [--after-clean-build]" >&2; exit 2 ;;
+esac
 root=$(pwd)
 
 fail() { echo "release-check: FAILED: $*" >&2; exit 1; }
@@ -37,6 +45,11 @@ expected=$(printf '%s\n' "${published[@]}" | sort)
 grep -q "<version>$version</version>" bom/pom.xml || fail "bom/pom.xml's version is not the reactor's ($version)"
 gs_version=$(sed -n 's:^ *<securemail.version>\(.*\)</securemail.version>$:\1:p' getting-started/pom.xml)
 [ "$gs_version" = "$version" ] || fail "getting-started/pom.xml uses securemail.version $gs_version, the build is $version"
+grep -q "implementation(platform(\"org.securemail:securemail-bom:$version\"))" README.md \
+  || fail "README.md's Gradle lines do not name securemail-bom:$version"
+readme_bom=$(grep -A 2 "<artifactId>securemail-bom</artifactId>" README.md || true)
+grep -q "<version>$version</version>" <<< "$readme_bom" \
+  || fail "README.md's Maven lines do not name securemail-bom $version"
 say "published: securemail-parent, securemail-bom, $(printf 'securemail-%s ' "${published[@]}")(version $version)"
 
 work=$(mktemp -d /tmp/securemail-release-check.XXXXXX)
@@ -52,8 +65,10 @@ for m in "${published[@]}"; do
   for j in $(jars "$m"); do [ -f "$m/target/$j" ] || missing=yes; done
 done
 [ -f cli/target/securemail.jar ] || missing=yes
-if [ "$missing" = yes ]; then
-  say "first build (no release jars in target/ yet)"
+if [ "$reuse_target" = yes ] && [ "$missing" = no ]; then
+  say "first build: the jars the test build left in target/"
+else
+  say "first build: mvn clean package -Prelease"
   mvn -B -ntp -q -Dmaven.test.skip=true -Prelease clean package
 fi
 mkdir -p "$work/first"
