@@ -1,6 +1,10 @@
 package org.securemail.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code securemail} command: send, fetch and probe under the policy an application enforces. */
-@Command(name = "securemail", mixinStandardHelpOptions = true, version = "securemail 0.1.0",
+@Command(name = "securemail", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Send, fetch and probe mail servers under exactly the TLS policy SecureMail enforces in"
                 + " applications. Passwords are never taken from the command line and never printed.",
         subcommands = {SendCommand.class, FetchCommand.class, ProbeCommand.class, DemoCommand.class,
@@ -27,6 +31,8 @@ import picocli.CommandLine.Command;
             "5:permanent failure (5xx reply, credentials rejected)"})
 public final class Main implements Runnable {
     InputStream stdin = System.in;
+    /** Where fetch --uid prints a message: raw bytes, not text. */
+    OutputStream stdout = System.out;
     Function<String, String> environment = System::getenv;
 
     @CommandLine.Spec
@@ -45,7 +51,10 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(commandLine(new Main(), out, err).execute(args));
+        Main main = new Main();
+        // Not System.out: a PrintStream hides write errors, and a message cut short on its way out must fail.
+        main.stdout = new FileOutputStream(FileDescriptor.out);
+        System.exit(commandLine(main, out, err).execute(args));
     }
 
     static CommandLine commandLine(Main main, PrintWriter out, PrintWriter err) {
@@ -55,10 +64,36 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("securemail: " + Outcomes.type(e) + ": " + e.getMessage());
+            commandLine.getErr().println("securemail: " + Outcomes.type(e) + ": " + Hints.forCli(e.getMessage()));
             return Outcomes.exitCode(e);
         });
         return cl;
+    }
+
+    /** The version the tool was built as, from a resource the build fills in, and the Java it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"securemail " + version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+
+        static String version() {
+            try (InputStream in = Main.class.getResourceAsStream("securemail-version.properties")) {
+                if (in != null) {
+                    java.util.Properties p = new java.util.Properties();
+                    p.load(in);
+                    String v = p.getProperty("version", "").trim();
+                    if (!v.isEmpty() && !v.contains("${")) {
+                        return v;
+                    }
+                }
+            } catch (IOException e) {
+                // fall back to the manifest
+            }
+            String manifest = Main.class.getPackage().getImplementationVersion();
+            return manifest != null ? manifest : "unknown (not built by Maven)";
+        }
     }
 
     /**

@@ -75,6 +75,11 @@ final class Options {
             return parseServer()[0];
         }
 
+        /** Whether --server names a port. */
+        boolean hasPort() {
+            return parseServer()[1] != null;
+        }
+
         int port(int defaultPort) {
             String p = parseServer()[1];
             if (p == null) {

@@ -42,8 +42,12 @@ final class ProbeCommand implements Callable<Integer> {
     @Mixin
     Options.Connection connection;
 
-    @Option(names = "--protocol", required = true, paramLabel = "PROTOCOL", description = "smtp, imap or pop3.")
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "smtp, imap or pop3; without it, from the"
+            + " --server port: 25, 465, 587 smtp; 143, 993 imap; 110, 995 pop3.")
     StartTlsPreamble.Protocol protocol;
+
+    /** Whether the protocol came from the port rather than from --protocol. */
+    boolean protocolFromPort;
 
     @Option(names = "--mode", paramLabel = "MODE",
             description = "implicit or starttls (smtp also: opportunistic); default: implicit on 465, 993 and 995,"
@@ -57,6 +61,7 @@ final class ProbeCommand implements Callable<Integer> {
         TlsRefusedException refusal;
         String problem;
         String ioError;
+        IOException ioFailure;
 
         boolean reachedTls() {
             return handshake != null || refusal != null;
@@ -76,6 +81,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     private int probe(PrintWriter out) {
         String host = connection.host();
+        resolveProtocol();
         int port = connection.port(defaultPort());
         SecurityMode securityMode = securityMode(port);
         TlsPolicy policy = connection.tlsPolicy();
@@ -87,7 +93,9 @@ final class ProbeCommand implements Callable<Integer> {
         List<Json.Obj> suites = new ArrayList<>();
         List<String> versionLines = new ArrayList<>();
         List<String> suiteLines = new ArrayList<>();
-        if (main.reachedTls()) {
+        // Each version and suite on its own connection, once TLS is known to be spoken; a server that answered in
+        // cleartext would only refuse each of them the same way.
+        if (main.reachedTls() && !answeredInCleartext(main)) {
             for (TlsVersion v : policy.versions()) {
                 List<CipherSuite> forVersion = policy.cipherSuites().stream().filter(s -> s.version() == v)
                         .collect(Collectors.toList());
@@ -108,12 +116,14 @@ final class ProbeCommand implements Callable<Integer> {
                 ? Outcomes.TRANSIENT : Outcomes.SECURITY;
         List<X509Certificate> chain = main.handshake != null ? main.handshake.peerCertificates()
                 : main.refusal != null ? main.refusal.peerCertificates() : List.of();
+        String hint = passes ? null : modeHint(main, port, securityMode);
 
         if (connection.json) {
             StartTlsPreamble p = main.preamble;
             out.println(Json.obj().put("ok", passes).put("command", "probe").put("exitCode", exit)
                     .put("server", Json.obj().put("host", host).put("port", port)
-                            .put("protocol", protocol.name().toLowerCase()).put("mode", securityMode.name()))
+                            .put("protocol", protocol.lower()).put("protocolFromPort", protocolFromPort)
+                            .put("mode", securityMode.name()))
                     .put("policy", connection.policy.name()).put("provider", policy.provider().name())
                     .put("greeting", p == null ? null : p.greeting)
                     .put("capabilities", p == null ? List.of() : p.capabilities)
@@ -122,12 +132,13 @@ final class ProbeCommand implements Callable<Integer> {
                             .put("preauth", p.preauth))
                     .put("handshake", Describe.handshake(main.handshake))
                     .put("refusal", main.refusal == null ? null : Json.obj().put("reason", main.refusal.reason().name())
-                            .put("message", main.refusal.getMessage()))
+                            .put("message", Hints.forCli(main.refusal.getMessage())))
                     .put("certificates", chain.stream().map(Describe::certificate).collect(Collectors.toList()))
                     .put("versions", versions).put("cipherSuites", suites)
-                    .put("failures", failures));
+                    .put("failures", failures).put("hint", hint));
         } else {
-            out.println("Probe " + protocol.name().toLowerCase() + " " + host + ":" + port + ", mode " + securityMode
+            out.println("Probe " + protocol.lower() + (protocolFromPort ? " (from the port)" : "") + " " + host + ":"
+                    + port + ", mode " + securityMode
                     + ", policy " + connection.policy.name() + ", provider " + policy.provider());
             StartTlsPreamble p = main.preamble;
             if (p != null) {
@@ -158,6 +169,9 @@ final class ProbeCommand implements Callable<Integer> {
                     out.println((i == 0 ? "  verdict        FAIL: " : "                 ") + failures.get(i));
                 }
             }
+            if (hint != null) {
+                out.println("  hint           " + hint);
+            }
         }
         out.flush();
         return exit;
@@ -184,7 +198,7 @@ final class ProbeCommand implements Callable<Integer> {
             f.add(a.problem);
         }
         if (a.refusal != null) {
-            f.add(a.refusal.reason() + ": " + a.refusal.getMessage());
+            f.add(a.refusal.reason() + ": " + Hints.forCli(a.refusal.getMessage()));
         }
         if (a.ioError != null && a.handshake == null) {
             f.add("CONNECTION: " + a.ioError);
@@ -243,6 +257,7 @@ final class ProbeCommand implements Callable<Integer> {
             a.refusal = e;
         } catch (IOException e) {
             a.ioError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            a.ioFailure = e;
         } finally {
             try {
                 plain.close();
@@ -262,21 +277,75 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private int defaultPort() {
-        boolean implicit = mode == Options.Mode.IMPLICIT;
-        switch (protocol) {
-            case SMTP:
-                return implicit ? 465 : mode == Options.Mode.OPPORTUNISTIC ? 25 : 587;
-            case IMAP:
-                return implicit ? 993 : 143;
-            default:
-                return implicit ? 995 : 110;
+    /** Takes the protocol from a well-known port when --protocol is absent; a usage error when neither tells. */
+    void resolveProtocol() {
+        if (protocol != null) {
+            return;
         }
+        String ports = "25, 465, 587: smtp; 143, 993: imap; 110, 995: pop3";
+        if (!connection.hasPort()) {
+            throw new Outcomes.UsageException("probe needs --protocol smtp, imap or pop3, or a --server port that names"
+                    + " the protocol (" + ports + ")");
+        }
+        int port = connection.port(0);
+        protocol = StartTlsPreamble.Protocol.forPort(port);
+        if (protocol == null) {
+            throw new Outcomes.UsageException("port " + port + " is not a well-known mail port (" + ports + "): say"
+                    + " which protocol the server speaks with --protocol smtp, imap or pop3");
+        }
+        protocolFromPort = true;
     }
 
-    private SecurityMode securityMode(int port) {
+    /**
+     * When a probe did not reach TLS, whether the mode looks wrong for the server: a STARTTLS probe that got no
+     * greeting (the server waits for a TLS handshake), or an implicit-TLS probe answered in cleartext.
+     */
+    static String modeHint(Attempt a, int port, SecurityMode mode) {
+        if (a.handshake != null) {
+            return null;
+        }
+        if (mode != SecurityMode.IMPLICIT_TLS) {
+            boolean unreachable = a.ioFailure instanceof java.net.ConnectException
+                    || a.ioFailure instanceof java.net.UnknownHostException
+                    || a.ioFailure instanceof java.net.NoRouteToHostException;
+            if (a.preamble != null || a.ioFailure == null || unreachable) {
+                return null;   // it greeted in cleartext, or nothing answers at all
+            }
+            if (StartTlsPreamble.Protocol.isImplicitPort(port)) {
+                return "port " + port + " usually expects implicit TLS and sent no cleartext greeting (" + a.ioError
+                        + "): try --mode implicit";
+            }
+            return "the server sent no cleartext greeting (" + a.ioError + "): if it expects implicit TLS, try"
+                    + " --mode implicit";
+        }
+        if (!answeredInCleartext(a)) {
+            return null;
+        }
+        if (StartTlsPreamble.Protocol.isStartTlsPort(port)) {
+            return "port " + port + " usually speaks cleartext first and upgrades with STARTTLS: try --mode starttls";
+        }
+        return "the server did not answer with TLS: if it speaks cleartext first and offers STARTTLS, try --mode"
+                + " starttls";
+    }
+
+    /** Whether an implicit-TLS attempt was answered with something that is not TLS (a cleartext greeting, say). */
+    static boolean answeredInCleartext(Attempt a) {
+        return a.refusal != null && a.refusal.reason() == org.securemail.core.TlsRefusalReason.HANDSHAKE_FAILED
+                && a.refusal.peerCertificates().isEmpty()
+                && String.valueOf(a.refusal.getMessage()).contains("did not answer with TLS");
+    }
+
+    private int defaultPort() {
+        if (mode == Options.Mode.IMPLICIT) {
+            return protocol.implicitPort;
+        }
+        return mode == Options.Mode.OPPORTUNISTIC && protocol == StartTlsPreamble.Protocol.SMTP ? 25
+                : protocol.startTlsPorts.get(0);
+    }
+
+    SecurityMode securityMode(int port) {
         if (mode == null) {
-            return port == 465 || port == 993 || port == 995 ? SecurityMode.IMPLICIT_TLS
+            return StartTlsPreamble.Protocol.isImplicitPort(port) ? SecurityMode.IMPLICIT_TLS
                     : SecurityMode.STARTTLS_REQUIRED;
         }
         if (mode == Options.Mode.OPPORTUNISTIC && protocol != StartTlsPreamble.Protocol.SMTP) {

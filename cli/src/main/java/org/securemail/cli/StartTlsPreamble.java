@@ -16,7 +16,50 @@ import java.util.Locale;
  * go-ahead is swallowed: {@link #dataAfterGoAhead} notices it.
  */
 final class StartTlsPreamble {
-    enum Protocol { SMTP, IMAP, POP3 }
+    /** A mail protocol, and its well-known ports (RFC 8314, RFC 6409, RFC 5321, RFC 9051, RFC 1939). */
+    enum Protocol {
+        SMTP(465, 587, 25), IMAP(993, 143), POP3(995, 110);
+
+        /** The port for implicit TLS. */
+        final int implicitPort;
+        /** The ports that speak cleartext first, STARTTLS (or STLS) then: the usual one first. */
+        final List<Integer> startTlsPorts;
+
+        Protocol(int implicitPort, Integer... startTlsPorts) {
+            this.implicitPort = implicitPort;
+            this.startTlsPorts = List.of(startTlsPorts);
+        }
+
+        /** The protocol a well-known port belongs to, or null. */
+        static Protocol forPort(int port) {
+            for (Protocol p : values()) {
+                if (p.implicitPort == port || p.startTlsPorts.contains(port)) {
+                    return p;
+                }
+            }
+            return null;
+        }
+
+        /** Whether the port is a well-known implicit-TLS port (465, 993, 995). */
+        static boolean isImplicitPort(int port) {
+            for (Protocol p : values()) {
+                if (p.implicitPort == port) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether the port is a well-known port that speaks cleartext first (25, 587, 143, 110). */
+        static boolean isStartTlsPort(int port) {
+            Protocol p = forPort(port);
+            return p != null && p.startTlsPorts.contains(port);
+        }
+
+        String lower() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     String greeting;
     final List<String> capabilities = new ArrayList<>();

@@ -17,7 +17,7 @@ import org.securemail.transport.internal.OtherProtocols;
 
 /** Builds the Jakarta Mail sessions behind senders and fetchers: every property that matters is set here. */
 final class SessionFactory {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = org.securemail.transport.internal.BuildInfo.version();
 
     private SessionFactory() {
     }
