@@ -1,0 +1,44 @@
+package org.securemail.bench;
+
+/**
+ * What the sink reported at one moment.
+ *
+ * @param messages messages it accepted so far
+ * @param commands command lines it received so far
+ * @param cpuNanos its JVM's CPU time so far
+ * @param tls handshakes so far by version and suite, e.g. {@code TLSv1.3/TLS_AES_128_GCM_SHA256:12}
+ * @param line the whole line, for the log
+ */
+record SinkCounters(long messages, long commands, long cpuNanos, String tls, String line) {
+    static SinkCounters parse(String line) {
+        long messages = -1;
+        long commands = -1;
+        long cpu = -1;
+        String tls = "-";
+        for (String field : line.split(" ")) {
+            int eq = field.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String key = field.substring(0, eq);
+            String value = field.substring(eq + 1);
+            switch (key) {
+                case "messages":
+                    messages = Long.parseLong(value);
+                    break;
+                case "commands":
+                    commands = Long.parseLong(value);
+                    break;
+                case "cpuNanos":
+                    cpu = Long.parseLong(value);
+                    break;
+                case "tls":
+                    tls = value;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return new SinkCounters(messages, commands, cpu, tls, line);
+    }
+}
