@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs contenders round by round, alternating them: round {@code r} starts with contender {@code r mod n} and goes
@@ -22,10 +25,29 @@ final class Alternation {
      * @param names the contenders' names
      * @param samples per contender, one sample per measured round
      * @param problems anything that went wrong or did not add up (empty when all is well)
+     * @param tls per contender, the TLS versions and suites of the handshakes the sink saw during its rounds
      */
-    record Result(List<String> names, List<List<Sample>> samples, List<String> problems) {
+    record Result(List<String> names, List<List<Sample>> samples, List<String> problems, List<Set<String>> tls) {
         List<Sample> of(int contender) {
             return samples.get(contender);
+        }
+
+        /** @return one line saying what each contender negotiated, as the sink saw it */
+        String negotiated() {
+            Set<String> all = new TreeSet<>();
+            tls.forEach(all::addAll);
+            if (all.isEmpty()) {
+                return "";
+            }
+            if (tls.stream().allMatch(s -> s.equals(tls.get(0)))) {
+                return "TLS negotiated, as the sink saw it: " + String.join(", ", all) + " for every contender";
+            }
+            StringBuilder b = new StringBuilder("TLS negotiated, as the sink saw it:");
+            for (int i = 0; i < names.size(); i++) {
+                b.append(i == 0 ? " " : "; ").append(names.get(i)).append(": ")
+                        .append(tls.get(i).isEmpty() ? "no new handshake" : String.join(", ", tls.get(i)));
+            }
+            return b.toString();
         }
     }
 
@@ -60,6 +82,10 @@ final class Alternation {
             names.add(c.name());
         }
         List<String> problems = new ArrayList<>();
+        List<Set<String>> tls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tls.add(new TreeSet<>());
+        }
         long sequence = 1;
         for (int r = 0; r < warmups + rounds; r++) {
             boolean warm = r < warmups;
@@ -80,6 +106,12 @@ final class Alternation {
                 }
                 sequence += ops[i];
                 SinkCounters after = sink.counters();
+                Map<String, Long> had = before.handshakes();
+                after.handshakes().forEach((key, v) -> {
+                    if (v > had.getOrDefault(key, 0L)) {
+                        tls.get(i).add(key);
+                    }
+                });
                 if (before.messages() >= 0) {
                     long got = after.messages() - before.messages();
                     s = s.withSink(after.cpuNanos() - before.cpuNanos(), got, after.commands() - before.commands());
@@ -98,7 +130,7 @@ final class Alternation {
             }
             log.println(line);
         }
-        return new Result(names, samples, problems);
+        return new Result(names, samples, problems, tls);
     }
 
     /** A contender failed: the workload is reported as failed with this message, the run goes on. */

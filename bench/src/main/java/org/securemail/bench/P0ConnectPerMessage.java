@@ -53,6 +53,7 @@ final class P0ConnectPerMessage implements Workload {
             Contenders.closeAll(cs);
         }
         w.tables.add(Contenders.table(r, "msg"));
+        w.setup.add(r.negotiated());
         Stats dropIn = Ratios.time(r.of(0), r.of(2));
         Stats perMessage = Ratios.time(r.of(0), r.of(3));
         Stats senderVsDropIn = Ratios.time(r.of(2), r.of(3));

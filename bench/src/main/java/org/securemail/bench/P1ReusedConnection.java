@@ -48,6 +48,7 @@ final class P1ReusedConnection implements Workload {
             Contenders.closeAll(cs);
         }
         w.tables.add(Contenders.table(r, "msg"));
+        w.setup.add(r.negotiated());
         Stats time = Ratios.time(r.of(1), r.of(0));
         Stats cpu = Ratios.threadCpu(r.of(1), r.of(0));
         Stats jvm = Ratios.processCpu(r.of(1), r.of(0));

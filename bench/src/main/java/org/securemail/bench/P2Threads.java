@@ -66,6 +66,7 @@ final class P2Threads implements Workload {
             threads.shutdownNow();
         }
         w.tables.add(Contenders.table(r, "msg"));
+        w.setup.add(r.negotiated());
         Stats vsConnect = Ratios.time(r.of(0), r.of(2));
         Stats vsPerThread = Ratios.time(r.of(1), r.of(2));
         Stats cpuVsPerThread = Ratios.processCpu(r.of(2), r.of(1));

@@ -54,6 +54,7 @@ final class P3Resumption implements Workload {
         w.setup.add(rounds + " rounds of " + ops + " handshakes per contender, after " + warmups + " warm-up rounds;"
                 + " implicit TLS to the sink; only the handshake is timed");
         Alternation.Result r = Alternation.run(cs, warmups, rounds, ops, 0, run.sink(), run.log());
+        w.setup.add(r.negotiated());
         Table table = new Table("contender", "handshake min", "median", "max", "thread CPU", "resumed");
         for (int i = 0; i < cs.size(); i++) {
             List<Sample> s = r.of(i);

@@ -49,6 +49,7 @@ final class PLatency implements Workload {
             Contenders.closeAll(cs);
         }
         w.tables.add(Contenders.table(r, "msg"));
+        w.setup.add(r.negotiated());
         Stats ratio = Ratios.time(r.of(0), r.of(1));
         w.ratios.add("SmtpSender throughput vs raw (raw time ÷ SecureMail time): " + Ratios.describe(ratio));
         Stats rawTime = Stats.of(r.of(0).stream().mapToDouble(Sample::microsPerOp).toArray());

@@ -10,6 +10,18 @@ package org.securemail.bench;
  * @param line the whole line, for the log
  */
 record SinkCounters(long messages, long commands, long cpuNanos, String tls, String line) {
+    /** @return the handshake counts by {@code version/suite} */
+    java.util.Map<String, Long> handshakes() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        if (!tls.equals("-")) {
+            for (String entry : tls.split(",")) {
+                int colon = entry.lastIndexOf(':');
+                m.put(entry.substring(0, colon), Long.parseLong(entry.substring(colon + 1)));
+            }
+        }
+        return m;
+    }
+
     static SinkCounters parse(String line) {
         long messages = -1;
         long commands = -1;

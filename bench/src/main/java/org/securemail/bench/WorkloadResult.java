@@ -40,7 +40,9 @@ final class WorkloadResult {
         StringBuilder b = new StringBuilder();
         b.append('\n').append(id).append("  ").append(title).append('\n');
         for (String s : setup) {
-            b.append("  ").append(s).append('\n');
+            if (!s.isEmpty()) {
+                b.append("  ").append(s).append('\n');
+            }
         }
         for (Table t : tables) {
             b.append(t.text("  "));
@@ -60,7 +62,9 @@ final class WorkloadResult {
         StringBuilder b = new StringBuilder();
         b.append("\n### ").append(id).append(": ").append(title).append("\n\n");
         for (String s : setup) {
-            b.append("- ").append(s).append('\n');
+            if (!s.isEmpty()) {
+                b.append("- ").append(s).append('\n');
+            }
         }
         b.append('\n');
         for (Table t : tables) {
