@@ -2,7 +2,7 @@
 # SecureMail's benchmark (docs/PERFORMANCE.md): builds the harness with the reactor (never `mvn install`), then runs
 # it on the JDK found through JAVA_HOME or PATH. All arguments go to the harness; `bench/run.sh --help` lists them.
 #
-#   bench/run.sh                  full run, P0-P4 and PL (about 10 minutes on 2 cores); P5 is skipped
+#   bench/run.sh                  full run, P0-P4 and PL (5 to 6 minutes on 2 cores); P5 is skipped
 #   bench/run.sh --quick          every workload briefly (about a minute): a smoke run, figures indicative only
 #   bench/run.sh --interop /tmp/sm/interop.properties
 #                                 also P5, against the Dovecot of a running interop environment

@@ -57,6 +57,7 @@ public final class Bench {
         BOUNCY_CASTLE_LOG.setLevel(java.util.logging.Level.SEVERE);
         String machine = Machine.describe();
         String loadBefore = Machine.load();
+        long started = System.nanoTime();
         out.println("SecureMail benchmark harness, " + options.mode.name().toLowerCase(java.util.Locale.ROOT)
                 + " run of " + options.only);
         out.println("machine: " + machine);
@@ -107,7 +108,7 @@ public final class Bench {
         } finally {
             delete(scratch);
         }
-        String loadAfter = Machine.load();
+        String loadAfter = Machine.load() + "; the run took " + (System.nanoTime() - started) / 1_000_000_000 + " s";
         Table summary = new Table("workload", "measured (this run)", "target", "");
         for (WorkloadResult r : results) {
             summary.row(r.id + " " + r.title, r.measured, r.target, r.verdict);

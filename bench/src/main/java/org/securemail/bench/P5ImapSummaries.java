@@ -64,6 +64,7 @@ final class P5ImapSummaries implements Workload {
         }
         int warmups = o.pick(1, 1, 1);
         int rounds = o.rounds(5, 2, 1);
+        int ops = o.pick(3, 1, 1);
         MailboxReader raw = RawAngusClients.imap(t);
         MailboxReader secure = SecureMailClients.imap(t);
         List<List<MailboxReader.Summary>> last = new ArrayList<>(List.of(List.of(), List.of()));
@@ -73,15 +74,16 @@ final class P5ImapSummaries implements Workload {
         w.setup.add("Dovecot of the interop environment (" + file + "), " + t.host() + ":" + t.port()
                 + " implicit TLS; folder " + FOLDER + " with " + COUNT + " generated messages (" + (written
                 ? "written in " + (System.nanoTime() - t0) / 1_000_000 + " ms" : "already there") + ")");
-        w.setup.add(rounds + " rounds of one fetch of " + COUNT + " summaries per contender, after " + warmups
+        w.setup.add(rounds + " rounds of " + ops + (ops == 1 ? " fetch" : " fetches") + " of " + COUNT
+                + " summaries per contender, after " + warmups
                 + " warm-up round (Dovecot indexes the folder and caches the envelopes then)");
-        Alternation.Result r = Alternation.run(cs, warmups, rounds, 1, 0, Sink.NONE, run.log());
+        Alternation.Result r = Alternation.run(cs, warmups, rounds, ops, 0, Sink.NONE, run.log());
         Table t1 = new Table("contender", "fetch min", "median", "max", "summaries/s", "CPU thread", "CPU JVM");
         for (int i = 0; i < cs.size(); i++) {
             List<Sample> s = r.of(i);
             Stats time = Stats.of(s.stream().mapToDouble(Sample::microsPerOp).toArray());
-            Stats cpu = Stats.of(s.stream().mapToDouble(x -> x.threadCpuNanos() / 1e3).toArray());
-            Stats jvm = Stats.of(s.stream().mapToDouble(x -> x.processCpuNanos() / 1e3).toArray());
+            Stats cpu = Stats.of(s.stream().mapToDouble(x -> x.threadCpuNanos() / 1e3 / x.ops()).toArray());
+            Stats jvm = Stats.of(s.stream().mapToDouble(x -> x.processCpuNanos() / 1e3 / x.ops()).toArray());
             t1.row(r.names().get(i), Format.time(time.min()), Format.time(time.median()), Format.time(time.max()),
                     Format.sig(COUNT * 1e6 / time.median()), Format.time(cpu.median()), Format.time(jvm.median()));
         }
