@@ -24,6 +24,21 @@ final class Table {
         return rows.isEmpty();
     }
 
+    /** Figures are right-aligned, text left: a column is a figure column when every cell starts like a number. */
+    private boolean numeric(int column) {
+        if (column == 0) {
+            return false;
+        }
+        for (List<String> r : rows) {
+            String c = r.get(column);
+            if (!c.isEmpty() && !(Character.isDigit(c.charAt(0)) || c.charAt(0) == '+' || c.charAt(0) == '-'
+                    || c.charAt(0) == '–')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String text(String indent) {
         int[] width = new int[headers.size()];
         for (int i = 0; i < width.length; i++) {
@@ -32,25 +47,29 @@ final class Table {
                 width[i] = Math.max(width[i], r.get(i).length());
             }
         }
+        boolean[] right = new boolean[headers.size()];
+        for (int i = 0; i < right.length; i++) {
+            right[i] = numeric(i);
+        }
         StringBuilder b = new StringBuilder();
-        line(b, indent, headers, width);
+        line(b, indent, headers, width, right);
         StringBuilder rule = new StringBuilder(indent);
         for (int i = 0; i < width.length; i++) {
             rule.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
         }
         b.append(rule).append('\n');
         for (List<String> r : rows) {
-            line(b, indent, r, width);
+            line(b, indent, r, width, right);
         }
         return b.toString();
     }
 
-    private static void line(StringBuilder b, String indent, List<String> cells, int[] width) {
+    private static void line(StringBuilder b, String indent, List<String> cells, int[] width, boolean[] right) {
         StringBuilder l = new StringBuilder(indent);
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
             l.append(i == 0 ? "" : "  ");
-            if (i == 0) {
+            if (!right[i]) {
                 l.append(c).append(" ".repeat(width[i] - c.length()));
             } else {
                 l.append(" ".repeat(width[i] - c.length())).append(c);
@@ -63,7 +82,7 @@ final class Table {
         StringBuilder b = new StringBuilder();
         b.append("| ").append(String.join(" | ", headers)).append(" |\n|");
         for (int i = 0; i < headers.size(); i++) {
-            b.append(i == 0 ? "---|" : "---:|");
+            b.append(numeric(i) ? "---:|" : "---|");
         }
         b.append('\n');
         for (List<String> r : rows) {
