@@ -65,8 +65,13 @@ public final class Bench {
         List<WorkloadResult> results = new ArrayList<>();
         boolean failed = false;
         Path scratch = null;
+        Thread cleanup = null;
         try {
             scratch = Files.createTempDirectory("securemail-bench-");
+            // P4's attachment is 100 MiB: the scratch directory goes even when the run is interrupted (SIGTERM).
+            Path dir = scratch;
+            cleanup = new Thread(() -> delete(dir), "bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             char[] password = password();
             int rtt = options.only.contains("PL") ? (options.mode == Options.Mode.SMOKE ? 4 : options.rttMillis) : 0;
             try (SinkProcess sink = SinkProcess.start(scratch, USER, password, rtt, options.sinkNagle)) {
@@ -107,6 +112,9 @@ public final class Bench {
             e.printStackTrace(out);
         } finally {
             delete(scratch);
+            if (cleanup != null) {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
         }
         String loadAfter = Machine.load() + "; the run took " + (System.nanoTime() - started) / 1_000_000_000 + " s";
         Table summary = new Table("workload", "measured (this run)", "target", "");
