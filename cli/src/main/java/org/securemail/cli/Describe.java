@@ -97,7 +97,8 @@ final class Describe {
         List<Object> accepted = new ArrayList<>();
         r.accepted().forEach(a -> accepted.add(a.toString()));
         return Json.obj()
-                .put("host", r.host()).put("port", r.port()).put("mode", r.mode().name())
+                .put("host", r.endpoint().host()).put("port", r.endpoint().port())
+                .put("mode", r.endpoint().mode().name())
                 .put("encrypted", r.isEncrypted())
                 .put("accepted", accepted).put("rejected", rejected)
                 .put("finalReply", r.finalReply()).put("queueId", r.queueId().orElse(null))

@@ -12,6 +12,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.ImapFetcher;
 import org.securemail.transport.ImapMailbox;
+import org.securemail.transport.MailEndpoint;
 import org.securemail.transport.MessageSummary;
 import org.securemail.transport.Pop3Fetcher;
 import org.securemail.transport.Pop3MessageInfo;
@@ -116,7 +117,7 @@ final class FetchCommand implements Callable<Integer> {
                 .credentials(credentials).policy(connection.tlsPolicy()).timeouts(connection.timeouts()).build();
              ImapMailbox box = fetcher.openFolder(folder)) {
             List<MessageSummary> newest = box.newest(limit);
-            Handshake h = box.handshake().or(fetcher::handshake).orElse(null);
+            Handshake h = box.endpoint().handshake().or(() -> fetcher.endpoint().handshake()).orElse(null);
             if (connection.json) {
                 List<Object> messages = new ArrayList<>();
                 for (MessageSummary m : newest) {
@@ -131,8 +132,9 @@ final class FetchCommand implements Callable<Integer> {
                         .put("protocol", "imap").put("folder", box.name()).put("messageCount", box.messageCount())
                         .put("messages", messages).put("handshake", Describe.handshake(h)));
             } else {
-                out.println("IMAP " + fetcher.host() + ":" + fetcher.port() + " " + box.name() + ": "
-                        + box.messageCount() + " message(s), newest " + newest.size() + " (" + fetcher.mode() + ")");
+                MailEndpoint at = fetcher.endpoint();
+                out.println("IMAP " + at.host() + ":" + at.port() + " " + box.name() + ": "
+                        + box.messageCount() + " message(s), newest " + newest.size() + " (" + at.mode() + ")");
                 out.println("  TLS  " + (h == null ? "none" : Describe.handshakeLine(h)));
                 for (MessageSummary m : newest) {
                     out.println(String.format("  %6d  %-25s  %-30s  %s%s  (%d bytes)", m.uid(),
@@ -153,7 +155,7 @@ final class FetchCommand implements Callable<Integer> {
             List<Pop3MessageInfo> newest = all.subList(Math.max(0, all.size() - limit), all.size());
             List<Pop3MessageInfo> newestFirst = new ArrayList<>(newest);
             java.util.Collections.reverse(newestFirst);
-            Handshake h = fetcher.handshake().orElse(null);
+            Handshake h = fetcher.endpoint().handshake().orElse(null);
             if (connection.json) {
                 List<Object> messages = new ArrayList<>();
                 for (Pop3MessageInfo m : newestFirst) {
@@ -163,8 +165,8 @@ final class FetchCommand implements Callable<Integer> {
                         .put("protocol", "pop3").put("messageCount", all.size()).put("messages", messages)
                         .put("handshake", Describe.handshake(h)));
             } else {
-                out.println("POP3 " + fetcher.host() + ":" + fetcher.port() + ": " + all.size()
-                        + " message(s), newest " + newestFirst.size() + " (" + fetcher.mode() + ")");
+                out.println("POP3 " + fetcher.endpoint().host() + ":" + fetcher.endpoint().port() + ": " + all.size()
+                        + " message(s), newest " + newestFirst.size() + " (" + fetcher.endpoint().mode() + ")");
                 out.println("  TLS  " + (h == null ? "none" : Describe.handshakeLine(h)));
                 for (Pop3MessageInfo m : newestFirst) {
                     out.println(String.format("  %4d  %-40s  (%d bytes)", m.number(), m.uidl(), m.size()));
@@ -200,7 +202,7 @@ final class FetchCommand implements Callable<Integer> {
             long announced = box.message(n).getSize();
             String what = "message " + n + " of " + box.name();
             long written = save(() -> box.stream(n), announced, what);
-            Handshake h = box.handshake().or(fetcher::handshake).orElse(null);
+            Handshake h = box.endpoint().handshake().or(() -> fetcher.endpoint().handshake()).orElse(null);
             report(out, "imap", Long.toString(n), box.name(), written, h);
         }
         return Outcomes.OK;
@@ -215,7 +217,7 @@ final class FetchCommand implements Callable<Integer> {
                 fetcher.retrieve(uid, sink);
                 return sink.count();
             }, what);
-            report(out, "pop3", uid, null, written, fetcher.handshake().orElse(null));
+            report(out, "pop3", uid, null, written, fetcher.endpoint().handshake().orElse(null));
         }
         return Outcomes.OK;
     }

@@ -206,7 +206,8 @@ final class Outcomes {
         if (json) {
             Json.Obj o = Json.obj().put("ok", false).put("command", command).put("exitCode", code).put("error", error(e));
             if (e instanceof MailSecurityException) {
-                ((MailSecurityException) e).handshake().ifPresent(h -> o.put("handshake", Describe.handshake(h)));
+                ((MailSecurityException) e).endpoint().handshake()
+                        .ifPresent(h -> o.put("handshake", Describe.handshake(h)));
                 o.put("serverCapabilities", ((MailSecurityException) e).serverCapabilities());
             }
             out.println(o);

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.DeliveryReport;
+import org.securemail.transport.MailEndpoint;
 import org.securemail.transport.SecureMail;
 import org.securemail.transport.SmtpSender;
 import picocli.CommandLine.Command;
@@ -80,16 +81,17 @@ final class SendCommand implements Callable<Integer> {
             if (connection.json) {
                 out.println(Json.obj().put("ok", true).put("command", "send").put("exitCode", Outcomes.OK)
                         .put("report", Describe.report(report))
-                        .put("handshake", Describe.handshake(report.handshake().orElse(null))));
+                        .put("handshake", Describe.handshake(report.endpoint().handshake().orElse(null))));
             } else {
-                out.println("Delivered to " + report.host() + ":" + report.port() + " (" + report.mode() + ")");
+                MailEndpoint at = report.endpoint();
+                out.println("Delivered to " + at.host() + ":" + at.port() + " (" + at.mode() + ")");
                 out.println("  reply       " + report.finalReply());
                 report.queueId().ifPresent(q -> out.println("  queue id    " + q));
                 out.println("  accepted    " + report.accepted());
                 for (Map.Entry<InternetAddress, String> r : report.rejected().entrySet()) {
                     out.println("  rejected    " + r.getKey() + ": " + r.getValue());
                 }
-                out.println("  TLS         " + report.handshake().map(Describe::handshakeLine)
+                out.println("  TLS         " + report.endpoint().handshake().map(Describe::handshakeLine)
                         .orElse("none: cleartext (the server offered no STARTTLS)"));
                 out.println("  timing      connect " + report.connectDuration().toMillis() + " ms, transaction "
                         + report.transactionDuration().toMillis() + " ms");

@@ -75,11 +75,11 @@ public final class Demo {
         try (SmtpSender sender = SecureMail.smtp("localhost").port(port).policy(policy)
                 .credentials(Credentials.password(user, password)).build()) {
             report = sender.send(message());
-            Handshake tls = report.handshake().orElseThrow();
+            Handshake tls = report.endpoint().handshake().orElseThrow();
             out.println();
             out.println("Delivered: " + report.finalReply());
             out.println("  accepted for      " + report.accepted());
-            out.println("  mode              " + report.mode());
+            out.println("  mode              " + report.endpoint().mode());
             out.println("  TLS               " + tls.protocol().protocolName() + " " + tls.cipherSuite()
                     + ", group " + tls.namedGroup().orElse("unknown"));
             out.println("  server verified   " + tls.verifiedHostName().orElse("no") + " (SNI "

@@ -17,9 +17,9 @@ class DemoTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         DeliveryReport report = Demo.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(report.mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
-        assertThat(report.handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
-        assertThat(report.handshake().orElseThrow().verifiedHostName()).contains("localhost");
+        assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
+        assertThat(report.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+        assertThat(report.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
         assertThat(out).contains("Delivered: 250").contains("TLSv1.3").contains("server verified   localhost")
                 .contains("Subject: Hello from SecureMail");
     }

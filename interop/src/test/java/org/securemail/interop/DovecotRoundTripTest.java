@@ -55,7 +55,7 @@ class DovecotRoundTripTest {
                 .build()) {
             sent = sender.send(PostfixSendTest.message(marker));
         }
-        PostfixSendTest.assertModernTls(sent.handshake().orElseThrow());
+        PostfixSendTest.assertModernTls(sent.endpoint().handshake().orElseThrow());
         assertThat(Mailbox.await(ENV.maildir(), marker, Duration.ofSeconds(30))).isPresent();
     }
 
@@ -96,7 +96,7 @@ class DovecotRoundTripTest {
                 assertThat(m.subject()).isEqualTo("interop " + marker);
                 assertThat(m.messageId()).isEqualTo(sent.messageId());
                 assertIntact(read(inbox.stream(m.uid())));
-                PostfixSendTest.assertModernTls(inbox.handshake().orElseThrow());
+                PostfixSendTest.assertModernTls(inbox.endpoint().handshake().orElseThrow());
                 assertThat(inbox.newest(50)).extracting(MessageSummary::uid).contains(m.uid());
             }
         }
@@ -119,7 +119,7 @@ class DovecotRoundTripTest {
                 }
                 assertThat(raw).as(mode.name()).isPresent();
                 assertIntact(raw.get());
-                PostfixSendTest.assertModernTls(fetcher.handshake().orElseThrow());
+                PostfixSendTest.assertModernTls(fetcher.endpoint().handshake().orElseThrow());
             }
         }
     }
@@ -146,15 +146,17 @@ class DovecotRoundTripTest {
      * Postfix sends the alert, and PostfixSendTest checks the precise reasons.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"imap.weak.tls11", "imap.weak.tls11.implicit", "pop3.weak.tls11", "pop3.weak.tls11.implicit",
+    @ValueSource(strings = {"imap.weak.tls11", "imap.weak.tls11.implicit", "pop3.weak.tls11",
+            "pop3.weak.tls11.implicit",
         "imap.weak.nonfs", "imap.weak.nonfs.implicit", "pop3.weak.nonfs", "pop3.weak.nonfs.implicit"})
     void weakDovecot_tls11OnlyOrNonForwardSecretOnly_refusedBeforeAnyCommand(String key) {
-        MailSecurityException e = key.startsWith("imap") ? imapRefused(key, modeOf(key)) : pop3Refused(key, modeOf(key));
+        MailSecurityException e = key.startsWith("imap") ? imapRefused(key, modeOf(key)) : pop3Refused(key,
+                modeOf(key));
         assertThat(e).as(key).isNotNull();
         assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.TLS_REFUSED);
         assertThat(e.tlsRefusal().orElseThrow().reason()).isIn(TlsRefusalReason.HANDSHAKE_FAILED,
                 TlsRefusalReason.PROTOCOL_VERSION, TlsRefusalReason.NO_SHARED_CIPHER_SUITE);
-        assertThat(e.handshake()).isEmpty();
+        assertThat(e.endpoint().handshake()).isEmpty();
     }
 
     @ParameterizedTest

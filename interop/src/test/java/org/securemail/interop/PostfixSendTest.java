@@ -72,7 +72,7 @@ class PostfixSendTest {
                 provider).credentials(Credentials.password(ENV.user(), ENV.password())).build()) {
             DeliveryReport report = sendAndAwait(sender);
             assertThat(report.queueId()).as(report.finalReply()).isPresent();
-            assertModernTls(report.handshake().orElseThrow());
+            assertModernTls(report.endpoint().handshake().orElseThrow());
         }
     }
 
@@ -81,7 +81,7 @@ class PostfixSendTest {
     void submissionImplicitTls_withPassword_delivered(TlsProvider provider) throws Exception {
         try (SmtpSender sender = sender("smtp.submission.implicit", SecurityMode.IMPLICIT_TLS, TlsPolicy.MODERN,
                 provider).credentials(Credentials.password(ENV.user(), ENV.password())).build()) {
-            assertModernTls(sendAndAwait(sender).handshake().orElseThrow());
+            assertModernTls(sendAndAwait(sender).endpoint().handshake().orElseThrow());
         }
     }
 
@@ -91,7 +91,7 @@ class PostfixSendTest {
                 TlsProvider.JDK).build()) {
             DeliveryReport report = sendAndAwait(sender);
             assertThat(report.isEncrypted()).isTrue();
-            assertModernTls(report.handshake().orElseThrow());
+            assertModernTls(report.endpoint().handshake().orElseThrow());
         }
     }
 
@@ -100,7 +100,8 @@ class PostfixSendTest {
         try (SmtpSender sender = sender("smtp.submission.starttls", SecurityMode.STARTTLS_REQUIRED,
                 TlsPolicy.RESTRICTED, TlsProvider.JDK).credentials(Credentials.password(ENV.user(), ENV.password()))
                 .build()) {
-            assertThat(sendAndAwait(sender).handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(sendAndAwait(sender).endpoint().handshake().orElseThrow().protocol())
+                    .isEqualTo(TlsVersion.TLS_1_3);
         }
     }
 

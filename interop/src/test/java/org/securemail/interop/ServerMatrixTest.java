@@ -188,7 +188,7 @@ class ServerMatrixTest {
         try (SmtpSender s = sender(server(c), mode(c), provider(c))) {
             report = s.send(message(ENV.address(), marker));
         }
-        PostfixSendTest.assertModernTls(report.handshake().orElseThrow());
+        PostfixSendTest.assertModernTls(report.endpoint().handshake().orElseThrow());
         Optional<String> raw = awaitDelivered(server(c), marker);
         assertThat(raw).as("%s delivered the message", c.server()).isPresent();
         assertIntact(raw.get(), marker, report);
@@ -214,7 +214,7 @@ class ServerMatrixTest {
         }
         assertThat(e).as("SecureMail refused OpenSMTPD").isNotNull();
         assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.TLS_REFUSED);
-        assertThat(e.handshake()).isEmpty();
+        assertThat(e.endpoint().handshake()).isEmpty();
         String logged = "";
         for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < deadline; ) {
             logged = Files.readString(log, StandardCharsets.UTF_8).substring((int) before);
@@ -242,7 +242,7 @@ class ServerMatrixTest {
                 try (InputStream in = inbox.stream(found.get(0).uid())) {
                     assertIntact(new String(in.readAllBytes(), StandardCharsets.UTF_8), sent.marker(), sent.report());
                 }
-                PostfixSendTest.assertModernTls(inbox.handshake().orElseThrow());
+                PostfixSendTest.assertModernTls(inbox.endpoint().handshake().orElseThrow());
             }
         } else {
             try (Pop3Fetcher fetcher = SecureMail.pop3(ENV.host()).port(ENV.port(key)).mode(mode(c))
@@ -259,7 +259,7 @@ class ServerMatrixTest {
                 }
                 assertThat(raw).as("the message over POP3").isPresent();
                 assertIntact(raw.get(), sent.marker(), sent.report());
-                PostfixSendTest.assertModernTls(fetcher.handshake().orElseThrow());
+                PostfixSendTest.assertModernTls(fetcher.endpoint().handshake().orElseThrow());
             }
         }
     }

@@ -130,7 +130,7 @@ class WeakServersTest {
         assertThat(e).as(w.key()).isNotNull();
         assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.TLS_REFUSED);
         assertThat(e.tlsRefusal().orElseThrow().reason()).isEqualTo(w.expected());
-        assertThat(e.handshake()).isEmpty();
+        assertThat(e.endpoint().handshake()).isEmpty();
         assertThat(e.getMessage()).startsWith(ENV.host() + ":" + ENV.port(w.key()) + " refused the TLS connection ("
                 + w.expected().name() + ")").endsWith("(mode " + w.mode().name() + ")");
     }

@@ -1,6 +1,7 @@
 package org.securemail.transport;
 
 import jakarta.mail.AuthenticationFailedException;
+import java.util.Objects;
 import org.securemail.policy.SecurityMode;
 
 /**
@@ -8,57 +9,60 @@ import org.securemail.policy.SecurityMode;
  * They were sent only inside TLS that met the policy. It extends Jakarta Mail's
  * {@link AuthenticationFailedException}, so existing handlers keep working.
  */
-public final class CredentialsRejectedException extends AuthenticationFailedException {
+public final class CredentialsRejectedException extends AuthenticationFailedException implements MailFailure {
     private static final long serialVersionUID = 1L;
 
-    private final String host;
-    private final int port;
+    private final transient MailEndpoint endpoint;
+    private final String user;
+    private final String serverReply;
 
     /**
      * Creates the exception.
      *
-     * @param host the server's host
-     * @param port the server's port
-     * @param mode the connection's mode
+     * @param endpoint where, with the handshake
      * @param user the user name that was rejected (never the secret)
      * @param serverReply the server's reply, or null
      * @param cause the underlying exception, or null
+     * @throws NullPointerException if {@code endpoint} is null
      */
-    public CredentialsRejectedException(String host, int port, SecurityMode mode, String user, String serverReply,
-                                        Exception cause) {
-        super(host + ":" + port + " rejected the credentials of " + user
+    public CredentialsRejectedException(MailEndpoint endpoint, String user, String serverReply, Exception cause) {
+        super(Objects.requireNonNull(endpoint, "endpoint").host() + ":" + endpoint.port()
+                + " rejected the credentials of " + user
                 + (serverReply == null || serverReply.isBlank() ? "" : ": " + DeliveryException.oneLine(serverReply))
-                + " (mode " + mode + "); check the user name and password or token; "
-                + (mode == SecurityMode.INSECURE_CLEARTEXT ? "they were sent without TLS (insecure local development"
-                + " mode)" : "they were sent only inside TLS"),
-                cause);
-        this.host = host;
-        this.port = port;
+                + " (mode " + endpoint.mode() + "); check the user name and password or token; "
+                + (endpoint.mode() == SecurityMode.INSECURE_CLEARTEXT ? "they were sent without TLS (insecure local"
+                + " development mode, to this machine only)" : "they were sent only inside TLS"), cause);
+        this.endpoint = endpoint;
+        this.user = user;
+        this.serverReply = serverReply == null ? null : DeliveryException.oneLine(serverReply);
+    }
+
+    @Override
+    public MailEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Returns false: the same credentials will be rejected again. */
+    @Override
+    public boolean isRetryable() {
+        return false;
     }
 
     /**
-
-     * Returns the server's host.
-
+     * Returns the user name that was rejected.
      *
-
-     * @return the server's host
-
+     * @return the user name
      */
-    public String host() {
-        return host;
+    public String user() {
+        return user;
     }
 
     /**
-
-     * Returns the server's port.
-
+     * Returns the server's reply to the credentials, on one line, when there was one.
      *
-
-     * @return the server's port
-
+     * @return the reply, or empty
      */
-    public int port() {
-        return port;
+    public java.util.Optional<String> serverReply() {
+        return java.util.Optional.ofNullable(serverReply);
     }
 }

@@ -2,11 +2,10 @@ package org.securemail.transport;
 
 import jakarta.mail.Address;
 import jakarta.mail.SendFailedException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.securemail.core.Handshake;
-import org.securemail.policy.SecurityMode;
 
 /**
  * A message could not be sent, or it is not known whether it was: the common type of
@@ -16,122 +15,68 @@ import org.securemail.policy.SecurityMode;
  * <p>It extends {@link SendFailedException}, so code written for Jakarta Mail keeps catching it. The message follows
  * the form {@code <host>:<port> <what happened>: <server reply> (mode <MODE>); <what to do>}.
  */
-public abstract class DeliveryException extends SendFailedException {
+public abstract class DeliveryException extends SendFailedException implements MailFailure {
     private static final long serialVersionUID = 1L;
     private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
-    private final String host;
-    private final int port;
-    private final SecurityMode mode;
+    private final transient MailEndpoint endpoint;
     private final int replyCode;
     private final String serverReply;
-    private final transient Handshake handshake;
 
     /**
      * Creates the exception.
      *
-     * @param host the server's host
-     * @param port the server's port
-     * @param mode the connection's mode
+     * @param endpoint where, with the handshake when one completed
      * @param what what happened
      * @param replyCode the server's reply code, or -1 when there was no reply
      * @param serverReply the server's reply text, or null
-     * @param fix what to do
-     * @param handshake the connection's TLS handshake, or null
+     * @param fix what to do, or null
      * @param cause the underlying exception, or null
      * @param validUnsent addresses that were valid but not sent to, or null
      * @param invalid addresses the server rejected, or null
+     * @throws NullPointerException if {@code endpoint} or {@code what} is null
      */
-    protected DeliveryException(String host, int port, SecurityMode mode, String what, int replyCode,
-                                String serverReply, String fix, Handshake handshake, Exception cause,
-                                Address[] validUnsent, Address[] invalid) {
-        super(host + ":" + port + " " + what + (serverReply == null ? "" : ": " + oneLine(serverReply))
-                + " (mode " + mode + ")" + (fix == null ? "" : "; " + fix), cause, null, validUnsent, invalid);
-        this.host = host;
-        this.port = port;
-        this.mode = mode;
+    protected DeliveryException(MailEndpoint endpoint, String what, int replyCode, String serverReply, String fix,
+                                Exception cause, Address[] validUnsent, Address[] invalid) {
+        super(endpoint.host() + ":" + endpoint.port() + " " + Objects.requireNonNull(what, "what")
+                + (serverReply == null ? "" : ": " + oneLine(serverReply)) + " (mode " + endpoint.mode() + ")"
+                + (fix == null ? "" : "; " + fix), cause, null, validUnsent, invalid);
+        this.endpoint = endpoint;
         this.replyCode = replyCode;
         this.serverReply = serverReply == null ? null : serverReply.trim();
-        this.handshake = handshake;
     }
 
     static String oneLine(String reply) {
         return reply.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
     }
 
-    /**
-
-     * Returns the server's host.
-
-     *
-
-     * @return the server's host
-
-     */
-    public String host() {
-        return host;
+    @Override
+    public MailEndpoint endpoint() {
+        return endpoint;
     }
 
     /**
-
-     * Returns the server's port.
-
-     *
-
-     * @return the server's port
-
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-
-     * Returns the connection's security mode.
-
-     *
-
-     * @return the connection's security mode
-
-     */
-    public SecurityMode mode() {
-        return mode;
-    }
-
-    /**
-
      * Returns the server's reply code, or -1 when the failure was not a reply (a timeout, a lost connection).
-
      *
-
-     * @return the server's reply code, or -1 when the failure was not a reply (a timeout, a lost connection)
-
+     * @return the reply code, or -1
      */
     public int replyCode() {
         return replyCode;
     }
 
     /**
-
      * Returns the server's reply, when there was one.
-
      *
-
-     * @return the server's reply, when there was one
-
+     * @return the reply, or empty
      */
     public Optional<String> serverReply() {
         return Optional.ofNullable(serverReply);
     }
 
     /**
-
      * Returns the RFC 3463 enhanced status code of the reply (e.g. {@code 5.7.1}), when the server sent one.
-
      *
-
-     * @return the RFC 3463 enhanced status code of the reply (e.g. {@code 5.7.1}), when the server sent one
-
+     * @return the enhanced status code, or empty
      */
     public Optional<String> enhancedStatus() {
         if (serverReply == null) {
@@ -139,18 +84,5 @@ public abstract class DeliveryException extends SendFailedException {
         }
         Matcher m = ENHANCED.matcher(serverReply);
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    /**
-
-     * Returns the TLS handshake of the connection, when it was TLS.
-
-     *
-
-     * @return the TLS handshake of the connection, when it was TLS
-
-     */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
     }
 }

@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.securemail.core.Handshake;
-import org.securemail.policy.SecurityMode;
 
 /**
  * The outcome of one message the server accepted: who it was accepted for, who was rejected and why, the server's
@@ -28,10 +26,7 @@ public final class DeliveryReport {
         Pattern.compile("^250[ -]2\\.0\\.0 ([A-Za-z0-9]{8,}) Message accepted"),
     };
 
-    private final String host;
-    private final int port;
-    private final SecurityMode mode;
-    private final Handshake handshake;
+    private final MailEndpoint endpoint;
     private final List<InternetAddress> accepted;
     private final Map<InternetAddress, String> rejected;
     private final String finalReply;
@@ -40,13 +35,10 @@ public final class DeliveryReport {
     private final Duration connectDuration;
     private final Duration transactionDuration;
 
-    DeliveryReport(String host, int port, SecurityMode mode, Handshake handshake, List<InternetAddress> accepted,
-                   Map<InternetAddress, String> rejected, String finalReply, String messageId,
-                   boolean connectionReused, Duration connectDuration, Duration transactionDuration) {
-        this.host = host;
-        this.port = port;
-        this.mode = mode;
-        this.handshake = handshake;
+    DeliveryReport(MailEndpoint endpoint, List<InternetAddress> accepted, Map<InternetAddress, String> rejected,
+                   String finalReply, String messageId, boolean connectionReused, Duration connectDuration,
+                   Duration transactionDuration) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.accepted = List.copyOf(accepted);
         this.rejected = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
         this.finalReply = Objects.requireNonNull(finalReply, "finalReply").trim();
@@ -57,101 +49,47 @@ public final class DeliveryReport {
     }
 
     /**
-
-     * Returns the server's host.
-
+     * Returns the server the message went to and how the connection was protected: protocol, host, port, mode and
+     * the TLS handshake (empty for a cleartext connection: opportunistic mode without STARTTLS, or the insecure
+     * development mode).
      *
-
-     * @return the server's host
-
+     * @return the endpoint
      */
-    public String host() {
-        return host;
+    public MailEndpoint endpoint() {
+        return endpoint;
     }
 
     /**
-
-     * Returns the server's port.
-
+     * Tells whether the message travelled inside TLS.
      *
-
-     * @return the server's port
-
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-
-     * Returns the connection's security mode.
-
-     *
-
-     * @return the connection's security mode
-
-     */
-    public SecurityMode mode() {
-        return mode;
-    }
-
-    /**
-     * Returns the TLS handshake of the connection the message went over.
-     *
-     * @return the handshake, or empty for a cleartext connection (opportunistic mode without STARTTLS, or the
-     *     insecure development mode)
-     */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
-    }
-
-    /**
-
-     * Returns whether the message travelled inside TLS.
-
-     *
-
-     * @return whether the message travelled inside TLS
-
+     * @return whether a TLS handshake protected the connection
      */
     public boolean isEncrypted() {
-        return handshake != null;
+        return endpoint.isEncrypted();
     }
 
     /**
-
      * Returns the recipients the server accepted the message for.
-
      *
-
      * @return the recipients the server accepted the message for
-
      */
     public List<InternetAddress> accepted() {
         return accepted;
     }
 
     /**
-
      * Returns the recipients the server rejected, each with its reply; empty when all were accepted.
-
      *
-
      * @return the recipients the server rejected, each with its reply; empty when all were accepted
-
      */
     public Map<InternetAddress, String> rejected() {
         return rejected;
     }
 
     /**
-
      * Returns the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ}.
-
      *
-
      * @return the server's reply to the end of the message, e.g. {@code 250 2.0.0 Ok: queued as 4XyZ}
-
      */
     public String finalReply() {
         return finalReply;
@@ -174,52 +112,36 @@ public final class DeliveryReport {
     }
 
     /**
-
      * Returns the Message-ID header of the message sent, when it has one.
-
      *
-
      * @return the Message-ID header of the message sent, when it has one
-
      */
     public Optional<String> messageId() {
         return Optional.ofNullable(messageId);
     }
 
     /**
-
      * Returns whether the message went over a pooled connection that was already open.
-
      *
-
      * @return whether the message went over a pooled connection that was already open
-
      */
     public boolean isConnectionReused() {
         return connectionReused;
     }
 
     /**
-
      * Returns how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection.
-
      *
-
      * @return how long connecting (TCP, TLS, EHLO, AUTH) took; zero for a reused connection
-
      */
     public Duration connectDuration() {
         return connectDuration;
     }
 
     /**
-
      * Returns how long the transaction took, from MAIL FROM to the final reply.
-
      *
-
      * @return how long the transaction took, from MAIL FROM to the final reply
-
      */
     public Duration transactionDuration() {
         return transactionDuration;
@@ -227,9 +149,7 @@ public final class DeliveryReport {
 
     @Override
     public String toString() {
-        return "DeliveryReport{" + host + ":" + port + " " + mode + ", "
-                + (handshake == null ? "cleartext" : handshake.protocol().protocolName() + " "
-                + handshake.cipherSuite().name() + (handshake.isAuthenticated() ? "" : " UNAUTHENTICATED"))
+        return "DeliveryReport{" + endpoint + (endpoint.isEncrypted() ? "" : " cleartext")
                 + ", accepted=" + accepted + (rejected.isEmpty() ? "" : ", rejected=" + rejected.keySet())
                 + ", reply=\"" + finalReply + "\"" + queueId().map(q -> ", queueId=" + q).orElse("")
                 + ", connect=" + connectDuration.toMillis() + " ms" + (connectionReused ? " (reused)" : "")

@@ -54,16 +54,16 @@ import org.slf4j.LoggerFactory;
 public final class ImapFetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.imap");
 
-    private final SessionFactory.Spec spec;
+    private final ClientSettings spec;
     private final Session session;
     private final HardenedImapStore store;
     private final Set<ImapMailbox> open = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closed;
 
-    private ImapFetcher(SessionFactory.Spec spec) {
+    private ImapFetcher(ClientSettings spec) {
         this.spec = spec;
-        this.session = FetchSessions.imap(spec);
+        this.session = SessionFactory.session(spec);
         try {
             this.store = (HardenedImapStore) session.getStore("imap");
         } catch (NoSuchProviderException e) {
@@ -91,9 +91,18 @@ public final class ImapFetcher implements AutoCloseable {
         return new Builder(host);
     }
 
+    /**
+     * Returns a builder with this fetcher's settings, to build another that differs in some of them.
+     *
+     * @return a new builder
+     */
+    public Builder newBuilder() {
+        return new Builder(spec);
+    }
+
     private HardenedImapStore connected() throws MessagingException {
         if (closed) {
-            throw new IllegalStateException("the IMAP fetcher for " + spec.host + " is closed");
+            throw new IllegalStateException("the IMAP fetcher for " + spec.host() + " is closed");
         }
         synchronized (store) {
             if (!store.isConnectedWithoutCheck()) {
@@ -186,7 +195,7 @@ public final class ImapFetcher implements AutoCloseable {
         open.add(mailbox);
         if (closed) {
             mailbox.close();
-            throw new IllegalStateException("the IMAP fetcher for " + spec.host + " is closed");
+            throw new IllegalStateException("the IMAP fetcher for " + spec.host() + " is closed");
         }
         return mailbox;
     }
@@ -197,7 +206,7 @@ public final class ImapFetcher implements AutoCloseable {
             return typed.get();
         }
         ConnectionContext ctx = store.latestConnection().orElse(null);
-        return StoreFailures.operation("IMAP", e, ctx, spec.host, spec.port, spec.mode, what);
+        return StoreFailures.operation(MailProtocol.IMAP, e, ctx, spec.host(), spec.port(), spec.mode(), what);
     }
 
     void forget(ImapMailbox mailbox) {
@@ -209,40 +218,13 @@ public final class ImapFetcher implements AutoCloseable {
     }
 
     /**
-     * Returns the handshake of the most recent connection this fetcher opened (for itself or a folder); each
-     * {@link ImapMailbox#handshake()} reports its own.
+     * Returns the server and how the most recent connection this fetcher opened (for itself or a folder) was
+     * protected; each {@link ImapMailbox#endpoint()} reports its own.
      *
-     * @return the handshake, or empty before the first connection or without TLS
+     * @return the endpoint, its handshake empty before the first connection or without TLS
      */
-    public Optional<Handshake> handshake() {
-        return store.handshake();
-    }
-
-    /**
-     * Returns the server's host.
-     *
-     * @return the host
-     */
-    public String host() {
-        return spec.host;
-    }
-
-    /**
-     * Returns the server's port.
-     *
-     * @return the port
-     */
-    public int port() {
-        return spec.port;
-    }
-
-    /**
-     * Returns the security mode.
-     *
-     * @return the mode
-     */
-    public SecurityMode mode() {
-        return spec.mode;
+    public MailEndpoint endpoint() {
+        return MailEndpoint.of(MailProtocol.IMAP, spec.host(), spec.port(), spec.mode()).withHandshake(store.handshake().orElse(null));
     }
 
     /**
@@ -274,23 +256,23 @@ public final class ImapFetcher implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ImapFetcher{" + spec.host + ":" + spec.port + ", " + spec.mode + ", " + spec.credentials + "}";
+        return "ImapFetcher{" + spec.host() + ":" + spec.port() + ", " + spec.mode() + ", "
+                + spec.credentials().map(String::valueOf).orElse("no credentials") + "}";
     }
 
-    /** Builds an {@link ImapFetcher}. Setters check their argument at once; the last call wins. */
-    public static final class Builder {
-        private final String host;
-        private SecurityMode mode = SecurityMode.IMPLICIT_TLS;
-        private int port;
-        private Credentials credentials;
-        private TlsPolicy policy = TlsPolicy.MODERN;
-        private TlsEngine engine;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private long maxLiteralSize = Limits.DEFAULT_MAX_LITERAL;
-        private final Map<String, String> properties = new LinkedHashMap<>();
-
+    /**
+     * Builds an {@link ImapFetcher} or a drop-in {@link Session} (see {@link MailClientBuilder} for the settings all
+     * clients share). IMAP's defaults: {@link SecurityMode#IMPLICIT_TLS} on port 993; port 143 with
+     * {@link SecurityMode#STARTTLS_REQUIRED}; credentials are required; {@code STARTTLS_OPPORTUNISTIC} is refused
+     * (mailbox access always carries credentials).
+     */
+    public static final class Builder extends MailClientBuilder<Builder> {
         private Builder(String host) {
-            this.host = FetchSessions.checkHost(host);
+            super(ClientSettings.builder(MailProtocol.IMAP, host));
+        }
+
+        private Builder(ClientSettings settings) {
+            super(settings.toBuilder());
         }
 
         /**
@@ -305,156 +287,24 @@ public final class ImapFetcher implements AutoCloseable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder maxLiteralSize(long bytes) {
-            if (bytes < 1024 || bytes > 1024L * 1024 * 1024) {
-                throw new IllegalArgumentException("maxLiteralSize must be between 1 KiB and 1 GiB: " + bytes);
-            }
-            this.maxLiteralSize = bytes;
+            settings.maxLiteral(bytes);
             return this;
-        }
-
-        /**
-         * Sets the security mode: {@link SecurityMode#IMPLICIT_TLS} (the default, port 993) or
-         * {@link SecurityMode#STARTTLS_REQUIRED} (port 143).
-         *
-         * @param mode the mode
-         * @return this builder
-         * @throws NullPointerException if {@code mode} is null
-         * @throws IllegalArgumentException for {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (mailbox access always
-         *     carries credentials) and {@link SecurityMode#INSECURE_CLEARTEXT} (use
-         *     {@link #insecureCleartextForLocalDevelopment()})
-         */
-        public Builder mode(SecurityMode mode) {
-            this.mode = FetchSessions.checkMode(mode);
-            return this;
-        }
-
-        /**
-         * Reads mail without any TLS, for a development server on this machine (GreenMail, a test container on
-         * localhost): the password and the mail travel unencrypted. {@link #build()} accepts it only for localhost,
-         * 127.0.0.0/8 or ::1, and logs a WARN.
-         *
-         * @return this builder
-         */
-        public Builder insecureCleartextForLocalDevelopment() {
-            this.mode = SecurityMode.INSECURE_CLEARTEXT;
-            return this;
-        }
-
-        /**
-         * Sets the port; by default 993 for implicit TLS, 143 otherwise.
-         *
-         * @param port 1 to 65535
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder port(int port) {
-            this.port = FetchSessions.checkPort(port);
-            return this;
-        }
-
-        /**
-         * Sets the credentials (required), sent only inside TLS that met the policy: a password (AUTHENTICATE PLAIN,
-         * or LOGIN when the server offers no SASL PLAIN) or an OAuth 2.0 token (AUTHENTICATE XOAUTH2 only).
-         *
-         * @param credentials a password or an OAuth 2.0 token supplier
-         * @return this builder
-         * @throws NullPointerException if {@code credentials} is null
-         */
-        public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /**
-         * Sets the TLS policy; {@link TlsPolicy#MODERN} by default.
-         *
-         * @param policy the policy
-         * @return this builder
-         * @throws NullPointerException if {@code policy} is null
-         */
-        public Builder policy(TlsPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * Shares a TLS engine (and its SSLContext cache) with other senders and fetchers; each fetcher has its own by
-         * default.
-         *
-         * @param engine the engine
-         * @return this builder
-         * @throws NullPointerException if {@code engine} is null
-         */
-        public Builder tlsEngine(TlsEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
-        /**
-         * Sets the connect, read and write timeouts; {@link Timeouts#DEFAULT} by default. The read timeout does not
-         * limit {@link ImapMailbox#waitForNewMail}, which has its own.
-         *
-         * @param timeouts the timeouts
-         * @return this builder
-         * @throws NullPointerException if {@code timeouts} is null
-         */
-        public Builder timeouts(Timeouts timeouts) {
-            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-            return this;
-        }
-
-        /**
-         * Adds a Jakarta Mail property that does not touch security: MIME parsing ({@code mail.mime.*}) and IMAP
-         * options such as {@code mail.imap.fetchsize} (1024 to 1048576), {@code mail.imap.connectionpoolsize},
-         * {@code mail.imap.connectionpooltimeout}. Properties that could weaken the connection (trust, protocols,
-         * suites, socket factories, provider classes, STARTTLS, authentication, timeouts) are refused with a message
-         * naming what to use instead.
-         *
-         * @param key the property name
-         * @param value its value
-         * @return this builder
-         * @throws NullPointerException if an argument is null
-         * @throws IllegalArgumentException if the property or its value is not accepted
-         */
-        public Builder property(String key, String value) {
-            MailProperties.checkUserProperty("imap", key, value);
-            if (key.equals("mail.imap.fetchsize")) {
-                checkRange(key, value, 1024, 1 << 20);
-            }
-            properties.put(key, value);
-            return this;
-        }
-
-        static void checkRange(String key, String value, int min, int max) {
-            int n;
-            try {
-                n = Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("property " + key + " must be a number: \"" + value + "\"");
-            }
-            if (n < min || n > max) {
-                throw new IllegalArgumentException("property " + key + " must be between " + min + " and " + max
-                        + ": " + n);
-            }
         }
 
         /**
          * Builds the fetcher. It connects on first use.
          *
          * @return the fetcher
-         * @throws IllegalStateException if no credentials are set, or insecure cleartext is asked for a host that is
-         *     not this machine
+         * @throws IllegalStateException if no credentials are set, or insecure cleartext is asked for an address that
+         *     is not this machine's
          */
         public ImapFetcher build() {
-            SessionFactory.Spec spec = FetchSessions.spec("imap", host, mode, port, 993, 143, credentials, policy,
-                    engine, timeouts, properties, LOG);
-            spec.maxLiteral = maxLiteralSize;
-            return new ImapFetcher(spec);
+            return new ImapFetcher(settings.build());
         }
 
         @Override
         public String toString() {
-            return "ImapFetcher.Builder{" + host + ", " + mode.name().toLowerCase(Locale.ROOT) + "}";
+            return "ImapFetcher.Builder";
         }
     }
 }

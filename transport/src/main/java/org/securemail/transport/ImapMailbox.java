@@ -39,7 +39,7 @@ import org.securemail.transport.internal.StoreFailures;
 /**
  * An open IMAP folder, from {@link ImapFetcher#openFolder(String)} (read-only) or
  * {@link ImapFetcher#openFolderForWrite(String)}. It has its own connection (Angus Mail may lend it the fetcher's),
- * protected like every SecureMail connection; {@link #handshake()} reports it. Close it when done.
+ * protected like every SecureMail connection; {@link #endpoint()} reports it. Close it when done.
  *
  * <p>Messages are addressed by UID ({@link MessageSummary#uid()}), which stays valid across sessions as long as the
  * folder's {@link #uidValidity()} does not change. Summaries are fetched in batches of up to 200 messages, one FETCH
@@ -100,12 +100,12 @@ public final class ImapMailbox implements AutoCloseable {
     }
 
     /**
-     * Returns the handshake of this folder's connection.
+     * Returns the server and how this folder's connection is protected.
      *
-     * @return the handshake, or empty for {@code insecureCleartextForLocalDevelopment()}
+     * @return the endpoint; its handshake is empty for {@code insecureCleartextForLocalDevelopment()}
      */
-    public Optional<Handshake> handshake() {
-        return ctx == null ? Optional.empty() : ctx.handshake();
+    public MailEndpoint endpoint() {
+        return ctx != null ? ctx.endpoint() : fetcher.endpoint().withHandshake(null);
     }
 
     /**
@@ -433,8 +433,8 @@ public final class ImapMailbox implements AutoCloseable {
         ScheduledFuture<?> timer = null;
         try {
             if (!hasCapability("IDLE")) {
-                throw new MethodNotSupportedException(fetcher.host() + ":" + fetcher.port() + " does not support"
-                        + " IDLE (RFC 2177) (mode " + fetcher.mode() + "); poll with newest(...) instead");
+                throw new MethodNotSupportedException(fetcher.endpoint().host() + ":" + fetcher.endpoint().port() + " does not support"
+                        + " IDLE (RFC 2177) (mode " + fetcher.endpoint().mode() + "); poll with newest(...) instead");
             }
             int before = folder.getMessageCount();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -497,7 +497,8 @@ public final class ImapMailbox implements AutoCloseable {
     }
 
     private MessagingException fail(MessagingException e, String what) {
-        return StoreFailures.operation("IMAP", e, ctx, fetcher.host(), fetcher.port(), fetcher.mode(), what);
+        return StoreFailures.operation(MailProtocol.IMAP, e, ctx, fetcher.endpoint().host(),
+                fetcher.endpoint().port(), fetcher.endpoint().mode(), what);
     }
 
     /**

@@ -4,9 +4,7 @@ import jakarta.mail.MessagingException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.securemail.core.Handshake;
 import org.securemail.core.TlsRefusedException;
-import org.securemail.policy.SecurityMode;
 
 /**
  * Thrown when SecureMail refuses a mail connection for security: the server (or something between it and us) did
@@ -17,7 +15,7 @@ import org.securemail.policy.SecurityMode;
  * {@code mail.example.com:587 did not offer STARTTLS (mode STARTTLS_REQUIRED); the server or a network device
  * stripped it, nothing was sent}.
  */
-public final class MailSecurityException extends MessagingException {
+public final class MailSecurityException extends MessagingException implements MailFailure {
     private static final long serialVersionUID = 1L;
 
     /** What was refused. */
@@ -57,38 +55,27 @@ public final class MailSecurityException extends MessagingException {
     }
 
     private final Reason reason;
-    private final String protocol;
-    private final String host;
-    private final int port;
-    private final SecurityMode mode;
-    private final transient Handshake handshake;
+    private final transient MailEndpoint endpoint;
     private final transient List<String> serverCapabilities;
 
     /**
      * Creates the exception.
      *
      * @param reason what was refused
-     * @param protocol {@code "SMTP"}, {@code "IMAP"} or {@code "POP3"}
-     * @param host the server's host
-     * @param port the server's port
-     * @param mode the connection's security mode
+     * @param endpoint where, with the handshake when one completed
      * @param what what happened, appended to {@code "<host>:<port> "}
-     * @param fix what to do, appended after the mode
-     * @param handshake the TLS handshake, when one completed
+     * @param fix what to do, appended after the mode, or null
      * @param serverCapabilities what the server announced (EHLO keywords, IMAP or POP3 capabilities)
      * @param cause the underlying exception, or null
      * @throws NullPointerException if a required argument is null
      */
-    public MailSecurityException(Reason reason, String protocol, String host, int port, SecurityMode mode, String what,
-                                 String fix, Handshake handshake, List<String> serverCapabilities, Exception cause) {
-        super(Objects.requireNonNull(host, "host") + ":" + port + " " + Objects.requireNonNull(what, "what")
-                + " (mode " + Objects.requireNonNull(mode, "mode") + ")" + (fix == null ? "" : "; " + fix), cause);
+    public MailSecurityException(Reason reason, MailEndpoint endpoint, String what, String fix,
+                                 List<String> serverCapabilities, Exception cause) {
+        super(Objects.requireNonNull(endpoint, "endpoint").host() + ":" + endpoint.port() + " "
+                + Objects.requireNonNull(what, "what") + " (mode " + endpoint.mode() + ")"
+                + (fix == null ? "" : "; " + fix), cause);
         this.reason = Objects.requireNonNull(reason, "reason");
-        this.protocol = Objects.requireNonNull(protocol, "protocol");
-        this.host = host;
-        this.port = port;
-        this.mode = mode;
-        this.handshake = handshake;
+        this.endpoint = endpoint;
         this.serverCapabilities = List.copyOf(serverCapabilities);
     }
 
@@ -101,49 +88,15 @@ public final class MailSecurityException extends MessagingException {
         return reason;
     }
 
-    /**
-     * Returns the mail protocol of the refused connection.
-     *
-     * @return {@code "SMTP"}, {@code "IMAP"} or {@code "POP3"}
-     */
-    public String protocol() {
-        return protocol;
+    @Override
+    public MailEndpoint endpoint() {
+        return endpoint;
     }
 
-    /**
-     * Returns the server's host.
-     *
-     * @return the host
-     */
-    public String host() {
-        return host;
-    }
-
-    /**
-     * Returns the server's port.
-     *
-     * @return the port
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-     * Returns the connection's security mode.
-     *
-     * @return the mode
-     */
-    public SecurityMode mode() {
-        return mode;
-    }
-
-    /**
-     * Returns the TLS handshake, when one completed before the refusal.
-     *
-     * @return the handshake, or empty
-     */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(handshake);
+    /** Returns false: a security refusal happens again until the server, the network or the settings change. */
+    @Override
+    public boolean isRetryable() {
+        return false;
     }
 
     /**

@@ -66,14 +66,14 @@ import org.slf4j.LoggerFactory;
 public final class Pop3Fetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.pop3");
 
-    private final SessionFactory.Spec spec;
+    private final ClientSettings spec;
     private final Session session;
     private volatile Handshake lastHandshake;
     private volatile boolean closed;
 
-    private Pop3Fetcher(SessionFactory.Spec spec) {
+    private Pop3Fetcher(ClientSettings spec) {
         this.spec = spec;
-        this.session = FetchSessions.pop3(spec);
+        this.session = SessionFactory.session(spec);
     }
 
     /**
@@ -88,6 +88,15 @@ public final class Pop3Fetcher implements AutoCloseable {
         return new Builder(host);
     }
 
+    /**
+     * Returns a builder with this fetcher's settings, to build another that differs in some of them.
+     *
+     * @return a new builder
+     */
+    public Builder newBuilder() {
+        return new Builder(spec);
+    }
+
     /** What one call does with the open INBOX. */
     private interface Work<T> {
         T run(POP3Folder inbox) throws MessagingException, IOException;
@@ -96,7 +105,7 @@ public final class Pop3Fetcher implements AutoCloseable {
     private synchronized <T> T withInbox(boolean write, String what, Work<T> work)
             throws MessagingException, IOException {
         if (closed) {
-            throw new IllegalStateException("the POP3 fetcher for " + spec.host + " is closed");
+            throw new IllegalStateException("the POP3 fetcher for " + spec.host() + " is closed");
         }
         HardenedPop3Store store;
         try {
@@ -132,7 +141,7 @@ public final class Pop3Fetcher implements AutoCloseable {
             throw e;
         } catch (MessagingException e) {
             ConnectionContext ctx = store.latestConnection().orElse(null);
-            throw StoreFailures.operation("POP3", e, ctx, spec.host, spec.port, spec.mode, what);
+            throw StoreFailures.operation(MailProtocol.POP3, e, ctx, spec.host(), spec.port(), spec.mode(), what);
         } finally {
             try {
                 store.close();
@@ -334,39 +343,12 @@ public final class Pop3Fetcher implements AutoCloseable {
     }
 
     /**
-     * Returns the handshake of the last connection (each call opens one).
+     * Returns the server and how the last connection was protected (each call opens one).
      *
-     * @return the handshake, or empty before the first call or without TLS
+     * @return the endpoint, its handshake empty before the first call or without TLS
      */
-    public Optional<Handshake> handshake() {
-        return Optional.ofNullable(lastHandshake);
-    }
-
-    /**
-     * Returns the server's host.
-     *
-     * @return the host
-     */
-    public String host() {
-        return spec.host;
-    }
-
-    /**
-     * Returns the server's port.
-     *
-     * @return the port
-     */
-    public int port() {
-        return spec.port;
-    }
-
-    /**
-     * Returns the security mode.
-     *
-     * @return the mode
-     */
-    public SecurityMode mode() {
-        return spec.mode;
+    public MailEndpoint endpoint() {
+        return MailEndpoint.of(MailProtocol.POP3, spec.host(), spec.port(), spec.mode()).withHandshake(lastHandshake);
     }
 
     /**
@@ -389,145 +371,39 @@ public final class Pop3Fetcher implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Pop3Fetcher{" + spec.host + ":" + spec.port + ", " + spec.mode + ", " + spec.credentials + "}";
+        return "Pop3Fetcher{" + spec.host() + ":" + spec.port() + ", " + spec.mode() + ", "
+                + spec.credentials().map(String::valueOf).orElse("no credentials") + "}";
     }
 
-    /** Builds a {@link Pop3Fetcher}. Setters check their argument at once; the last call wins. */
-    public static final class Builder {
-        private final String host;
-        private SecurityMode mode = SecurityMode.IMPLICIT_TLS;
-        private int port;
-        private Credentials credentials;
-        private TlsPolicy policy = TlsPolicy.MODERN;
-        private TlsEngine engine;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private final Map<String, String> properties = new LinkedHashMap<>();
-
+    /**
+     * Builds a {@link Pop3Fetcher} or a drop-in {@link Session} (see {@link MailClientBuilder} for the settings all
+     * clients share). POP3's defaults: {@link SecurityMode#IMPLICIT_TLS} on port 995; port 110 with
+     * {@link SecurityMode#STARTTLS_REQUIRED} (STLS); credentials are required; {@code STARTTLS_OPPORTUNISTIC} is
+     * refused (mailbox access always carries credentials).
+     */
+    public static final class Builder extends MailClientBuilder<Builder> {
         private Builder(String host) {
-            this.host = FetchSessions.checkHost(host);
+            super(ClientSettings.builder(MailProtocol.POP3, host));
+        }
+
+        private Builder(ClientSettings settings) {
+            super(settings.toBuilder());
         }
 
         /**
-         * Sets the security mode: {@link SecurityMode#IMPLICIT_TLS} (the default, port 995) or
-         * {@link SecurityMode#STARTTLS_REQUIRED} (STLS, port 110).
-         *
-         * @param mode the mode
-         * @return this builder
-         * @throws NullPointerException if {@code mode} is null
-         * @throws IllegalArgumentException for {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (mailbox access always
-         *     carries credentials) and {@link SecurityMode#INSECURE_CLEARTEXT} (use
-         *     {@link #insecureCleartextForLocalDevelopment()})
-         */
-        public Builder mode(SecurityMode mode) {
-            this.mode = FetchSessions.checkMode(mode);
-            return this;
-        }
-
-        /**
-         * Reads mail without any TLS, for a development server on this machine: the password and the mail travel
-         * unencrypted. {@link #build()} accepts it only for localhost, 127.0.0.0/8 or ::1, and logs a WARN.
-         *
-         * @return this builder
-         */
-        public Builder insecureCleartextForLocalDevelopment() {
-            this.mode = SecurityMode.INSECURE_CLEARTEXT;
-            return this;
-        }
-
-        /**
-         * Sets the port; by default 995 for implicit TLS, 110 otherwise.
-         *
-         * @param port 1 to 65535
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder port(int port) {
-            this.port = FetchSessions.checkPort(port);
-            return this;
-        }
-
-        /**
-         * Sets the credentials (required), sent only inside TLS that met the policy: a password (SASL PLAIN when the
-         * server offers it, USER/PASS otherwise) or an OAuth 2.0 token (SASL XOAUTH2 only).
-         *
-         * @param credentials a password or an OAuth 2.0 token supplier
-         * @return this builder
-         * @throws NullPointerException if {@code credentials} is null
-         */
-        public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /**
-         * Sets the TLS policy; {@link TlsPolicy#MODERN} by default.
-         *
-         * @param policy the policy
-         * @return this builder
-         * @throws NullPointerException if {@code policy} is null
-         */
-        public Builder policy(TlsPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * Shares a TLS engine (and its SSLContext cache) with other senders and fetchers; each fetcher has its own by
-         * default.
-         *
-         * @param engine the engine
-         * @return this builder
-         * @throws NullPointerException if {@code engine} is null
-         */
-        public Builder tlsEngine(TlsEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
-        /**
-         * Sets the connect, read and write timeouts; {@link Timeouts#DEFAULT} by default.
-         *
-         * @param timeouts the timeouts
-         * @return this builder
-         * @throws NullPointerException if {@code timeouts} is null
-         */
-        public Builder timeouts(Timeouts timeouts) {
-            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-            return this;
-        }
-
-        /**
-         * Adds a Jakarta Mail property that does not touch security: MIME parsing ({@code mail.mime.*}) and POP3
-         * options such as {@code mail.pop3.rsetbeforequit} or {@code mail.pop3.filecache.enable}. Properties that
-         * could weaken the connection are refused with a message naming what to use instead.
-         *
-         * @param key the property name
-         * @param value its value
-         * @return this builder
-         * @throws NullPointerException if an argument is null
-         * @throws IllegalArgumentException if the property is not accepted
-         */
-        public Builder property(String key, String value) {
-            MailProperties.checkUserProperty("pop3", key, value);
-            properties.put(key, value);
-            return this;
-        }
-
-        /**
-         * Builds the fetcher. It connects at each call.
+         * Builds the fetcher. Each call opens its own connection.
          *
          * @return the fetcher
-         * @throws IllegalStateException if no credentials are set, or insecure cleartext is asked for a host that is
-         *     not this machine
+         * @throws IllegalStateException if no credentials are set, or insecure cleartext is asked for an address that
+         *     is not this machine's
          */
         public Pop3Fetcher build() {
-            return new Pop3Fetcher(FetchSessions.spec("pop3", host, mode, port, 995, 110, credentials, policy, engine,
-                    timeouts, properties, LOG));
+            return new Pop3Fetcher(settings.build());
         }
 
         @Override
         public String toString() {
-            return "Pop3Fetcher.Builder{" + host + ", " + mode.name().toLowerCase(Locale.ROOT) + "}";
+            return "Pop3Fetcher.Builder";
         }
     }
 }

@@ -3,13 +3,15 @@ package org.securemail.transport;
 import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Provider;
 import jakarta.mail.Session;
-import java.util.Map;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
-import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
-import org.securemail.policy.TlsPolicy;
+import org.securemail.transport.internal.BuildInfo;
 import org.securemail.transport.internal.CleartextRules;
+import org.securemail.transport.internal.HardenedImapStore;
+import org.securemail.transport.internal.HardenedPop3Store;
 import org.securemail.transport.internal.HardenedSmtpTransport;
 import org.securemail.transport.internal.Limits;
 import org.securemail.transport.internal.MailWiring;
@@ -17,43 +19,67 @@ import org.securemail.transport.internal.OtherProtocols;
 
 /** Builds the Jakarta Mail sessions behind senders and fetchers: every property that matters is set here. */
 final class SessionFactory {
-    static final String VERSION = org.securemail.transport.internal.BuildInfo.version();
+    /** The version this build of SecureMail registers its providers under. */
+    static final String VERSION = BuildInfo.version();
 
     private SessionFactory() {
     }
 
-    /** The settings shared by all protocols. */
-    static final class Spec {
-        String protocol;
-        String host;
-        int port;
-        SecurityMode mode;
-        Credentials credentials;
-        TlsPolicy policy;
-        TlsEngine engine;
-        Timeouts timeouts;
-        Map<String, String> userProperties;
-        String heloName;
-        long maxLiteral = Limits.DEFAULT_MAX_LITERAL;
+    /** Builds the session for the settings' protocol. */
+    static Session session(ClientSettings s) {
+        switch (s.protocol()) {
+            case SMTP:
+                return smtp(s);
+            case IMAP:
+                return imap(s);
+            default:
+                return pop3(s);
+        }
     }
 
-    static Session smtp(Spec spec) {
-        MailWiring wiring = wiring(spec, CleartextRules.SMTP);
-        Properties p = common(spec, wiring, "smtp");
+    private static Session smtp(ClientSettings s) {
+        MailWiring wiring = wiring(s, CleartextRules.SMTP, Limits.SMTP_TLS);
+        Properties p = common(s, wiring);
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.ehlo", "true");
         p.put("mail.smtp.sendpartial", "true");
-        if (spec.credentials != null) {
-            p.put("mail.smtp.auth.mechanisms",
-                    spec.credentials.kind() == Credentials.Kind.OAUTH2 ? "XOAUTH2" : "PLAIN LOGIN");
-        }
-        if (spec.heloName != null) {
-            p.put("mail.smtp.localhost", spec.heloName);
-        }
+        s.credentials().ifPresent(c -> p.put("mail.smtp.auth.mechanisms",
+                c.kind() == Credentials.Kind.OAUTH2 ? "XOAUTH2" : "PLAIN LOGIN"));
+        s.heloName().ifPresent(h -> p.put("mail.smtp.localhost", h));
         Session session = Session.getInstance(p);
         register(session, Provider.Type.TRANSPORT, HardenedSmtpTransport.class, "smtp", "smtps");
         wiring.expect(session.getProperties());
         return session;
+    }
+
+    private static Session imap(ClientSettings s) {
+        MailWiring wiring = wiring(s, CleartextRules.IMAP, Limits.imapTls(s.maxLiteral()));
+        Properties p = common(s, wiring);
+        p.put("mail.store.protocol", "imap");
+        p.put("mail.imap.auth.mechanisms", mechanisms(s));
+        // A search the server cannot run must fail, not turn into a client-side search that fetches every message.
+        p.put("mail.imap.throwsearchexception", "true");
+        Session session = Session.getInstance(p);
+        register(session, Provider.Type.STORE, HardenedImapStore.class, "imap", "imaps");
+        wiring.expect(session.getProperties());
+        return session;
+    }
+
+    private static Session pop3(ClientSettings s) {
+        MailWiring wiring = wiring(s, CleartextRules.POP3, Limits.POP3_TLS);
+        Properties p = common(s, wiring);
+        p.put("mail.store.protocol", "pop3");
+        p.put("mail.pop3.auth.mechanisms", mechanisms(s));
+        p.put("mail.pop3.apop.enable", "false");
+        Session session = Session.getInstance(p);
+        register(session, Provider.Type.STORE, HardenedPop3Store.class, "pop3", "pop3s");
+        wiring.expect(session.getProperties());
+        return session;
+    }
+
+    private static String mechanisms(ClientSettings s) {
+        return s.credentials().map(c -> c.kind() == Credentials.Kind.OAUTH2 ? "XOAUTH2" : "PLAIN LOGIN")
+                .orElse("PLAIN LOGIN");
     }
 
     /**
@@ -61,7 +87,7 @@ final class SessionFactory {
      * provider found on the class path nor a property can substitute another implementation; every other protocol
      * the session knows is refused.
      */
-    static void register(Session session, Provider.Type type, Class<?> implementation, String... protocols) {
+    private static void register(Session session, Provider.Type type, Class<?> implementation, String... protocols) {
         for (String protocol : protocols) {
             try {
                 session.setProvider(new Provider(type, protocol, implementation.getName(), "SecureMail", VERSION));
@@ -72,31 +98,26 @@ final class SessionFactory {
         OtherProtocols.refuseAllBut(session, Set.of(protocols));
     }
 
-    static MailWiring wiring(Spec spec, CleartextRules rules) {
-        Limits tlsLimits = rules == CleartextRules.SMTP ? Limits.SMTP_TLS : rules == CleartextRules.POP3
-                ? Limits.POP3_TLS : Limits.imapTls(spec.maxLiteral);
-        MailWiring wiring = new MailWiring(rules, spec.mode,
-                spec.mode == SecurityMode.INSECURE_CLEARTEXT ? null : spec.engine.connector(spec.policy),
-                spec.timeouts, tlsLimits);
-        if (spec.credentials != null) {
-            Credentials c = spec.credentials;
-            wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret);
-        }
+    private static MailWiring wiring(ClientSettings s, CleartextRules rules, Limits tlsLimits) {
+        MailWiring wiring = new MailWiring(rules, s.mode(),
+                s.mode() == SecurityMode.INSECURE_CLEARTEXT ? null : s.engine().connector(s.policy()), s.timeouts(),
+                tlsLimits);
+        s.credentials().ifPresent(c -> wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret));
         return wiring;
     }
 
-    static Properties common(Spec spec, MailWiring wiring, String protocol) {
+    private static Properties common(ClientSettings s, MailWiring wiring) {
         Properties p = new Properties();
-        spec.userProperties.forEach(p::setProperty);
-        String prefix = "mail." + protocol + ".";
-        p.put(prefix + "host", spec.host);
-        p.put(prefix + "port", Integer.toString(spec.port));
-        boolean tls = spec.mode != SecurityMode.INSECURE_CLEARTEXT;
-        boolean startTls = spec.mode == SecurityMode.STARTTLS_REQUIRED
-                || spec.mode == SecurityMode.STARTTLS_OPPORTUNISTIC;
-        p.put(prefix + "ssl.enable", Boolean.toString(spec.mode == SecurityMode.IMPLICIT_TLS));
+        s.properties().forEach(p::setProperty);
+        String prefix = "mail." + s.protocol().name().toLowerCase(Locale.ROOT) + ".";
+        p.put(prefix + "host", s.host());
+        p.put(prefix + "port", Integer.toString(s.port()));
+        SecurityMode mode = s.mode();
+        boolean tls = mode != SecurityMode.INSECURE_CLEARTEXT;
+        boolean startTls = mode == SecurityMode.STARTTLS_REQUIRED || mode == SecurityMode.STARTTLS_OPPORTUNISTIC;
+        p.put(prefix + "ssl.enable", Boolean.toString(mode == SecurityMode.IMPLICIT_TLS));
         p.put(prefix + "starttls.enable", Boolean.toString(startTls));
-        p.put(prefix + "starttls.required", Boolean.toString(spec.mode == SecurityMode.STARTTLS_REQUIRED));
+        p.put(prefix + "starttls.required", Boolean.toString(mode == SecurityMode.STARTTLS_REQUIRED));
         p.put(prefix + "socketFactory", wiring.plainFactory());
         p.put(prefix + "socketFactory.fallback", "false");
         if (tls) {
@@ -104,22 +125,20 @@ final class SessionFactory {
             p.put(prefix + "ssl.checkserveridentity", "true");
             p.put(prefix + "ssl.hostnameverifier", wiring.hostnameVerifier());
         }
-        p.put(prefix + "connectiontimeout", millis(spec.timeouts.connect()));
-        p.put(prefix + "timeout", millis(spec.timeouts.read()));
+        p.put(prefix + "connectiontimeout", millis(s.timeouts().connect()));
+        p.put(prefix + "timeout", millis(s.timeouts().read()));
         // No writetimeout: Angus would schedule a task per write; SecureMail's Watchdog ends blocked writes.
-        p.put(prefix + "auth", Boolean.toString(spec.credentials != null));
+        p.put(prefix + "auth", Boolean.toString(s.credentials().isPresent()));
         p.put(prefix + "sasl.enable", "false");
-        if (spec.credentials != null) {
-            p.put(prefix + "user", spec.credentials.user());
-        }
+        s.credentials().ifPresent(c -> p.put(prefix + "user", c.user()));
         p.put("mail.debug", "false");
         p.put("mail.debug.auth", "false");
         p.put(MailWiring.PROPERTY, wiring);
         return p;
     }
 
-    private static String millis(java.time.Duration d) {
-        return Long.toString(d.toMillis());
+    private static String millis(Duration d) {
+        return Long.toString(Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis())));
     }
 
     static HardenedSmtpTransport smtpTransport(Session session) {

@@ -46,14 +46,18 @@ import org.slf4j.LoggerFactory;
 public final class SmtpSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.smtp");
 
-    private final SessionFactory.Spec spec;
+    private final ClientSettings spec;
+    private final int maxConnections;
+    private final Duration idleTimeout;
     private final Session session;
     private final TransportPool<HardenedSmtpTransport> pool;
 
-    private SmtpSender(SessionFactory.Spec spec, int maxConnections, Duration idleTimeout) {
+    private SmtpSender(ClientSettings spec, int maxConnections, Duration idleTimeout) {
         this.spec = spec;
-        this.session = SessionFactory.smtp(spec);
-        Duration borrowTimeout = spec.timeouts.connect().plus(spec.timeouts.read());
+        this.maxConnections = maxConnections;
+        this.idleTimeout = idleTimeout;
+        this.session = SessionFactory.session(spec);
+        Duration borrowTimeout = spec.timeouts().connect().plus(spec.timeouts().read());
         this.pool = new TransportPool<>(new TransportPool.Connections<>() {
             @Override
             public HardenedSmtpTransport open() throws MessagingException {
@@ -88,6 +92,15 @@ public final class SmtpSender implements AutoCloseable {
      */
     public static Builder builder(String host) {
         return new Builder(host);
+    }
+
+    /**
+     * Returns a builder with this sender's settings, to build another that differs in some of them.
+     *
+     * @return a new builder
+     */
+    public Builder newBuilder() {
+        return new Builder(spec, maxConnections, idleTimeout);
     }
 
     /**
@@ -134,7 +147,7 @@ public final class SmtpSender implements AutoCloseable {
                     if (attempt == 0 && lease.reused() && t.isBroken() && !t.finalDotSent()
                             && !(e instanceof MailSecurityException)) {
                         LOG.info("SMTP {}:{} pooled connection broke before the message was complete ({}); sending on"
-                                + " a new connection", spec.host, spec.port, e.getMessage());
+                                + " a new connection", spec.host(), spec.port(), e.getMessage());
                         continue;
                     }
                     throw e;
@@ -157,8 +170,8 @@ public final class SmtpSender implements AutoCloseable {
                                   SmtpOutcome outcome, CapturedMessage captured, long start) {
         Map<InternetAddress, String> rejected = new LinkedHashMap<>();
         outcome.rejected().forEach((a, r) -> rejected.put(a, r.reply()));
-        DeliveryReport report = new DeliveryReport(spec.host, spec.port, spec.mode, t.handshake().orElse(null),
-                outcome.accepted(), rejected, outcome.finalReply(), captured.messageId(), lease.reused(),
+        DeliveryReport report = new DeliveryReport(t.connection().orElseThrow().endpoint(), outcome.accepted(),
+                rejected, outcome.finalReply(), captured.messageId(), lease.reused(),
                 lease.connectDuration(), Duration.ofNanos(System.nanoTime() - start));
         LOG.debug("SMTP delivered: {}", report);
         return report;
@@ -184,127 +197,28 @@ public final class SmtpSender implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SmtpSender{" + spec.host + ":" + spec.port + ", " + spec.mode + ", "
-                + (spec.credentials == null ? "no credentials" : spec.credentials) + "}";
+        return "SmtpSender{" + spec + "}";
     }
 
-    /** Builds an {@link SmtpSender} or a drop-in {@link Session}. Setters check their argument at once. */
-    public static final class Builder {
-        private final String host;
-        private SecurityMode mode = SecurityMode.STARTTLS_REQUIRED;
-        private int port;
-        private Credentials credentials;
-        private TlsPolicy policy = TlsPolicy.MODERN;
-        private TlsEngine engine;
-        private Timeouts timeouts = Timeouts.DEFAULT;
+    /**
+     * Builds an {@link SmtpSender} or a drop-in {@link Session} (see {@link MailClientBuilder} for the settings all
+     * clients share). SMTP's defaults: {@link SecurityMode#STARTTLS_REQUIRED} on port 587 (submission); 465 with
+     * {@link SecurityMode#IMPLICIT_TLS}; 25 with {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (relaying between mail
+     * servers, never with credentials) and with {@link #insecureCleartextForLocalDevelopment()} (a development relay,
+     * never with credentials); credentials are optional.
+     */
+    public static final class Builder extends MailClientBuilder<Builder> {
         private int maxConnections = 4;
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private String heloName;
-        private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder(String host) {
-            Objects.requireNonNull(host, "host");
-            if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("host must be a host name or address without spaces: \"" + host
-                        + "\"");
-            }
-            this.host = host;
+            super(ClientSettings.builder(MailProtocol.SMTP, host));
         }
 
-        /**
-         * Sets the security mode: {@link SecurityMode#STARTTLS_REQUIRED} (the default, port 587),
-         * {@link SecurityMode#IMPLICIT_TLS} (port 465) or {@link SecurityMode#STARTTLS_OPPORTUNISTIC} (port 25, for
-         * relaying between mail servers, never with credentials).
-         *
-         * @param mode the mode
-         * @return this builder
-         * @throws NullPointerException if {@code mode} is null
-         * @throws IllegalArgumentException for {@link SecurityMode#INSECURE_CLEARTEXT}: use
-         *     {@link #insecureCleartextForLocalDevelopment()}
-         */
-        public Builder mode(SecurityMode mode) {
-            Objects.requireNonNull(mode, "mode");
-            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
-                throw new IllegalArgumentException("mode INSECURE_CLEARTEXT is not set through mode(...); call"
-                        + " insecureCleartextForLocalDevelopment() if you really mean an unencrypted local relay");
-            }
-            this.mode = mode;
-            return this;
-        }
-
-        /**
-         * Sends without any TLS, for a development relay on this machine (MailHog, Mailpit, a test container). Mail
-         * travels unencrypted; credentials cannot be set. Building logs a WARN.
-         *
-         * @return this builder
-         */
-        public Builder insecureCleartextForLocalDevelopment() {
-            this.mode = SecurityMode.INSECURE_CLEARTEXT;
-            return this;
-        }
-
-        /**
-         * Sets the port; by default 465 for implicit TLS, 587 for STARTTLS_REQUIRED, 25 otherwise.
-         *
-         * @param port 1 to 65535
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder port(int port) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port must be between 1 and 65535: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the credentials, sent only inside TLS that met the policy.
-         *
-         * @param credentials a password or an OAuth 2.0 token supplier
-         * @return this builder
-         * @throws NullPointerException if {@code credentials} is null
-         */
-        public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /**
-         * Sets the TLS policy; {@link TlsPolicy#MODERN} by default.
-         *
-         * @param policy the policy
-         * @return this builder
-         * @throws NullPointerException if {@code policy} is null
-         */
-        public Builder policy(TlsPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * Shares a TLS engine (and its SSLContext cache) with other senders and fetchers; each sender has its own by
-         * default.
-         *
-         * @param engine the engine
-         * @return this builder
-         * @throws NullPointerException if {@code engine} is null
-         */
-        public Builder tlsEngine(TlsEngine engine) {
-            this.engine = Objects.requireNonNull(engine, "engine");
-            return this;
-        }
-
-        /**
-         * Sets the connect, read and write timeouts; {@link Timeouts#DEFAULT} by default.
-         *
-         * @param timeouts the timeouts
-         * @return this builder
-         * @throws NullPointerException if {@code timeouts} is null
-         */
-        public Builder timeouts(Timeouts timeouts) {
-            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-            return this;
+        private Builder(ClientSettings settings, int maxConnections, Duration idleTimeout) {
+            super(settings.toBuilder());
+            this.maxConnections = maxConnections;
+            this.idleTimeout = idleTimeout;
         }
 
         /**
@@ -325,7 +239,8 @@ public final class SmtpSender implements AutoCloseable {
 
         /**
          * Sets how long an unused connection stays open (60 seconds by default). Servers close idle connections
-         * themselves after a few minutes; a connection is checked with NOOP before it is reused.
+         * themselves after a few minutes; a connection idle for more than a second is checked with NOOP before it is
+         * reused.
          *
          * @param idleTimeout a positive duration
          * @return this builder
@@ -351,65 +266,8 @@ public final class SmtpSender implements AutoCloseable {
          * @throws IllegalArgumentException if it is empty or contains whitespace or control characters
          */
         public Builder heloName(String heloName) {
-            Objects.requireNonNull(heloName, "heloName");
-            if (heloName.isEmpty() || heloName.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
-                throw new IllegalArgumentException("heloName must be a host name without spaces or control"
-                        + " characters: \"" + heloName + "\"");
-            }
-            this.heloName = heloName;
+            settings.heloName(heloName);
             return this;
-        }
-
-        /**
-         * Adds a Jakarta Mail property that does not touch security: MIME formatting ({@code mail.mime.*}) and SMTP
-         * options such as {@code mail.smtp.dsn.notify}, {@code mail.smtp.dsn.ret}, {@code mail.smtp.allow8bitmime}.
-         * Properties that could weaken the connection (trust, protocols, suites, socket factories, fallback,
-         * provider classes, STARTTLS, authentication, timeouts) are refused with a message naming what to use
-         * instead.
-         *
-         * @param key the property name
-         * @param value its value
-         * @return this builder
-         * @throws NullPointerException if an argument is null
-         * @throws IllegalArgumentException if the property is not accepted
-         */
-        public Builder property(String key, String value) {
-            MailProperties.checkUserProperty("smtp", key, value);
-            properties.put(key, value);
-            return this;
-        }
-
-        private SessionFactory.Spec spec() {
-            if (credentials != null && mode == SecurityMode.STARTTLS_OPPORTUNISTIC) {
-                throw new IllegalStateException("credentials are never sent in STARTTLS_OPPORTUNISTIC mode, which may"
-                        + " fall back to cleartext (RFC 8314, RFC 7435); use mode(SecurityMode.STARTTLS_REQUIRED) or"
-                        + " mode(SecurityMode.IMPLICIT_TLS) for submission");
-            }
-            if (credentials != null && mode == SecurityMode.INSECURE_CLEARTEXT) {
-                throw new IllegalStateException("credentials are never sent without TLS; a local development relay"
-                        + " does not need them");
-            }
-            SessionFactory.Spec s = new SessionFactory.Spec();
-            s.protocol = "smtp";
-            s.host = host;
-            s.mode = mode;
-            s.port = port != 0 ? port : mode == SecurityMode.IMPLICIT_TLS ? 465
-                    : mode == SecurityMode.STARTTLS_REQUIRED ? 587 : 25;
-            s.credentials = credentials;
-            s.policy = policy;
-            s.engine = engine != null ? engine : TlsEngine.create();
-            s.timeouts = timeouts;
-            s.userProperties = Map.copyOf(properties);
-            s.heloName = heloName;
-            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
-                FetchSessions.checkInsecureHost(host, "smtp");
-            }
-            FetchSessions.warnIfPortContradictsMode(LOG, "smtp", host, s.port, mode);
-            if (mode == SecurityMode.INSECURE_CLEARTEXT) {
-                LOG.warn("SecureMail sender for {}:{} is INSECURE_CLEARTEXT: mail travels unencrypted; use it only"
-                        + " with a development relay on this machine", host, s.port);
-            }
-            return s;
         }
 
         /**
@@ -417,25 +275,15 @@ public final class SmtpSender implements AutoCloseable {
          *
          * @return the sender
          * @throws IllegalStateException if credentials are set in a mode that never sends them (opportunistic or
-         *     insecure cleartext), or the policy's provider cannot be used
+         *     insecure cleartext), or insecure cleartext is asked for an address that is not this machine's
          */
         public SmtpSender build() {
-            return new SmtpSender(spec(), maxConnections, idleTimeout);
-        }
-
-        /**
-         * Builds a drop-in Jakarta Mail session with these settings (see {@link SmtpSender#session()}); no pool.
-         *
-         * @return the session
-         * @throws IllegalStateException as {@link #build()}
-         */
-        public Session buildSession() {
-            return SessionFactory.smtp(spec());
+            return new SmtpSender(settings.build(), maxConnections, idleTimeout);
         }
 
         @Override
         public String toString() {
-            return "SmtpSender.Builder{" + host + ", " + mode.name().toLowerCase(Locale.ROOT) + "}";
+            return "SmtpSender.Builder";
         }
     }
 }

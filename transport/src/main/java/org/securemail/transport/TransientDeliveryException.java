@@ -1,8 +1,6 @@
 package org.securemail.transport;
 
 import jakarta.mail.Address;
-import org.securemail.core.Handshake;
-import org.securemail.policy.SecurityMode;
 
 /**
  * The message was not delivered, for a reason that may pass: a 4xx reply, a connection refused or lost before the
@@ -14,21 +12,24 @@ public final class TransientDeliveryException extends DeliveryException {
     /**
      * Creates the exception.
      *
-     * @param host the server's host
-     * @param port the server's port
-     * @param mode the connection's mode
+     * @param endpoint where, with the handshake when one completed
      * @param what what happened
      * @param replyCode the server's reply code, or -1 when there was no reply
      * @param serverReply the server's reply text, or null
-     * @param fix what to do
-     * @param handshake the connection's TLS handshake, or null
+     * @param fix what to do, or null
      * @param cause the underlying exception, or null
      * @param validUnsent addresses that were valid but not sent to, or null
      * @param invalid addresses the server rejected, or null
+     * @throws NullPointerException if {@code endpoint} or {@code what} is null
      */
-    public TransientDeliveryException(String host, int port, SecurityMode mode, String what, int replyCode,
-                                    String serverReply, String fix, Handshake handshake, Exception cause,
-                                    Address[] validUnsent, Address[] invalid) {
-        super(host, port, mode, what, replyCode, serverReply, fix, handshake, cause, validUnsent, invalid);
+    public TransientDeliveryException(MailEndpoint endpoint, String what, int replyCode, String serverReply, String fix,
+            Exception cause, Address[] validUnsent, Address[] invalid) {
+        super(endpoint, what, replyCode, serverReply, fix, cause, validUnsent, invalid);
+    }
+
+    /** Returns true: the message was not delivered, and the failure may pass; retry later. */
+    @Override
+    public boolean isRetryable() {
+        return true;
     }
 }

@@ -19,8 +19,8 @@ class FetcherConfigurationTest {
     void imapDefaults_implicitTlsOn993_finiteTimeouts_noFallback_hardenedStores() {
         try (ImapFetcher imap = SecureMail.imap("imap.example.test").credentials(ALICE).build()) {
             Session s = imap.session();
-            assertThat(imap.mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
-            assertThat(imap.port()).isEqualTo(993);
+            assertThat(imap.endpoint().mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
+            assertThat(imap.endpoint().port()).isEqualTo(993);
             assertThat(s.getProperty("mail.imap.port")).isEqualTo("993");
             assertThat(s.getProperty("mail.imap.ssl.enable")).isEqualTo("true");
             assertThat(s.getProperty("mail.imap.starttls.required")).isEqualTo("false");
@@ -92,8 +92,8 @@ class FetcherConfigurationTest {
     @ValueSource(strings = {"localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1"})
     void insecureCleartext_loopbackNames_accepted(String host) {
         ImapFetcher imap = SecureMail.imap(host).insecureCleartextForLocalDevelopment().credentials(ALICE).build();
-        assertThat(imap.mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
-        assertThat(imap.port()).isEqualTo(143);
+        assertThat(imap.endpoint().mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
+        assertThat(imap.endpoint().port()).isEqualTo(143);
         assertThat(imap.session().getProperty("mail.imap.ssl.enable")).isEqualTo("false");
         imap.close();
     }

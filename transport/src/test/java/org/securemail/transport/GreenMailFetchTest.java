@@ -85,8 +85,8 @@ class GreenMailFetchTest {
         newMailbox("first", "bob@example.test", "second", "carol@example.test", "third", "bob@example.test");
         try (ImapFetcher imap = imap().policy(Fixtures.policy(provider)).build()) {
             assertThat(imap.folders()).contains("INBOX");
-            assertThat(imap.handshake().orElseThrow().provider()).isEqualTo(provider);
-            assertThat(imap.handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(imap.endpoint().handshake().orElseThrow().provider()).isEqualTo(provider);
+            assertThat(imap.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
             try (ImapMailbox inbox = imap.openFolder("INBOX")) {
                 assertThat(inbox.messageCount()).isEqualTo(3);
                 List<MessageSummary> newest = inbox.newest(2);
@@ -97,7 +97,7 @@ class GreenMailFetchTest {
                 assertThat(newest.get(0).size()).isPositive();
                 assertThat(newest.get(0).isSeen()).isFalse();
                 assertThat(newest.get(0).sentDate()).isPresent();
-                assertThat(inbox.handshake().orElseThrow().verifiedHostName()).contains("localhost");
+                assertThat(inbox.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
             }
         }
     }
@@ -216,7 +216,7 @@ class GreenMailFetchTest {
             List<Pop3MessageInfo> list = pop3.list();
             assertThat(list).hasSize(2);
             assertThat(list).allMatch(m -> m.size() > 0);
-            assertThat(pop3.handshake().orElseThrow().verifiedHostName()).contains("localhost");
+            assertThat(pop3.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
             assertThat(pop3.retrieve(list.get(0).uidl()).getSubject()).isEqualTo("one");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             pop3.retrieve(list.get(1).uidl(), out);

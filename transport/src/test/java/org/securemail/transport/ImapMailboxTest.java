@@ -271,8 +271,8 @@ class ImapMailboxTest {
                      .insecureCleartextForLocalDevelopment().build();
              ImapMailbox inbox = imap.openFolder("INBOX")) {
             assertThat(inbox.newest(1)).hasSize(1);
-            assertThat(inbox.handshake()).isEmpty();
-            assertThat(imap.mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
+            assertThat(inbox.endpoint().handshake()).isEmpty();
+            assertThat(imap.endpoint().mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
         }
     }
 

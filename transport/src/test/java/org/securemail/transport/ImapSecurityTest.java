@@ -54,7 +54,7 @@ class ImapSecurityTest {
         try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).messages(3).start();
              ImapFetcher imap = FetchFixtures.imap(server.port(), SecurityMode.STARTTLS_REQUIRED).build()) {
             assertThat(imap.folders()).containsExactly("INBOX", "Archive");
-            assertThat(imap.handshake().orElseThrow().verifiedHostName()).contains("localhost");
+            assertThat(imap.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
             assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostileImapServer.Line::verb)
                     .containsExactly("CAPABILITY", "STARTTLS");
             assertThat(server.lines()).filteredOn(l -> l.tls).extracting(HostileImapServer.Line::verb)
@@ -71,7 +71,7 @@ class ImapSecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_NOT_OFFERED);
             assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " did not offer STARTTLS (mode"
                     + " STARTTLS_REQUIRED); the server or a network device stripped it; nothing was sent");
-            assertThat(e.protocol()).isEqualTo("IMAP");
+            assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.IMAP);
             assertThat(server.lines()).extracting(HostileImapServer.Line::verb).containsExactly("CAPABILITY");
             assertNothingSentInCleartext(server);
         }
@@ -121,7 +121,7 @@ class ImapSecurityTest {
                 .start()) {
             MailSecurityException e = refusal(server, SecurityMode.STARTTLS_REQUIRED);
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED);
-            assertThat(e.handshake()).isPresent();
+            assertThat(e.endpoint().handshake()).isPresent();
             assertThat(server.tlsLines()).extracting(l -> l.split(" ")[1]).containsExactly("CAPABILITY");
             assertNothingSentInCleartext(server);
         }
@@ -271,7 +271,7 @@ class ImapSecurityTest {
             assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " did not answer in time (mode"
                     + " IMPLICIT_TLS); retry later, or raise the read timeout with timeouts(...)");
             assertThat(e.isRetryable()).isTrue();
-            assertThat(e.handshake()).isPresent();
+            assertThat(e.endpoint().handshake()).isPresent();
         }
     }
 
@@ -387,9 +387,9 @@ class ImapSecurityTest {
              ImapFetcher imap = FetchFixtures.imap(server.port(), SecurityMode.IMPLICIT_TLS).build()) {
             imap.folders();
             try (ImapMailbox a = imap.openFolder("INBOX"); ImapMailbox b = imap.openFolder("Archive")) {
-                assertThat(a.handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
-                assertThat(b.handshake().orElseThrow().verifiedHostName()).contains("localhost");
-                assertThat(a.handshake().orElseThrow()).isNotSameAs(b.handshake().orElseThrow());
+                assertThat(a.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+                assertThat(b.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
+                assertThat(a.endpoint().handshake().orElseThrow()).isNotSameAs(b.endpoint().handshake().orElseThrow());
             }
             assertThat(server.connections()).isGreaterThanOrEqualTo(2);
         }

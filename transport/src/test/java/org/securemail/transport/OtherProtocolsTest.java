@@ -39,7 +39,7 @@ class OtherProtocolsTest {
                         + " was built by SecureMail.imap(host) and refuses " + protocol + ", which it was not built"
                         + " for (mode IMPLICIT_TLS); build a Session for pop3 with SecureMail.pop3(host)"
                         + "...buildSession()");
-                assertThat(e.protocol()).isEqualTo("POP3");
+                assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.POP3);
             }
             assertThat(pop3.connections()).isZero();
         }

@@ -52,7 +52,7 @@ class Pop3SecurityTest {
             assertThat(list).extracting(Pop3MessageInfo::uidl).containsExactly("uid-1", "uid-2", "uid-3");
             assertThat(list).extracting(Pop3MessageInfo::number).containsExactly(1, 2, 3);
             assertThat(list).allMatch(m -> m.size() > 0);
-            assertThat(pop3.handshake().orElseThrow().verifiedHostName()).contains("localhost");
+            assertThat(pop3.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
             assertThat(server.lines()).filteredOn(l -> l.connection == 1 && !l.tls)
                     .extracting(HostilePop3Server.Line::verb).containsExactly("CAPA", "STLS");
             assertThat(server.lines()).filteredOn(l -> l.connection == 1 && l.tls)
@@ -83,7 +83,7 @@ class Pop3SecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_NOT_OFFERED);
             assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " did not offer STLS (mode"
                     + " STARTTLS_REQUIRED); the server or a network device stripped it; nothing was sent");
-            assertThat(e.protocol()).isEqualTo("POP3");
+            assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.POP3);
             assertThat(server.tlsLines()).isEmpty();
             assertNothingSentInCleartext(server);
         }
@@ -282,7 +282,7 @@ class Pop3SecurityTest {
                      .credentials(Credentials.password("alice", Fixtures.PASSWORD))
                      .insecureCleartextForLocalDevelopment().build()) {
             assertThat(pop3.list()).hasSize(1);
-            assertThat(pop3.handshake()).isEmpty();
+            assertThat(pop3.endpoint().handshake()).isEmpty();
         }
     }
 

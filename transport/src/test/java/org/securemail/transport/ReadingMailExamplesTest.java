@@ -43,7 +43,7 @@ class ReadingMailExamplesTest {
             for (MessageSummary m : inbox.newest(20)) {                       // one FETCH for all 20
                 lines.add(m.uid() + " " + m.from() + " " + m.subject() + (m.isSeen() ? "" : " (new)"));
             }
-            lines.add(String.valueOf(inbox.handshake().orElseThrow()));     // TLSv1.3 TLS_AES_... verified=...
+            lines.add(String.valueOf(inbox.endpoint().handshake().orElseThrow()));     // TLSv1.3 TLS_AES_... verified=...
         }
         return lines;
     }

@@ -18,7 +18,8 @@ import org.securemail.testing.HostileSmtpServer;
  * it fails with {@code OutOfMemoryError}, which must never escape.
  */
 class ReplyAttackTest {
-    private static final Timeouts DRIP = Timeouts.of(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(5))
+    private static final Timeouts DRIP = Timeouts.of(Duration.ofSeconds(5), Duration.ofSeconds(1),
+            Duration.ofSeconds(5))
             .withOperation(Duration.ofSeconds(2));
 
     private static Throwable send(HostileSmtpServer server, Timeouts timeouts) {

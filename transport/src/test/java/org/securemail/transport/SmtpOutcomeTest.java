@@ -38,8 +38,8 @@ class SmtpOutcomeTest {
             assertThat(r.queueId()).contains("TESTQ123");
             assertThat(r.messageId()).contains(m.getMessageID());
             assertThat(r.accepted()).containsExactly(new InternetAddress("rcpt@example.test"));
-            assertThat(r.host()).isEqualTo("localhost");
-            assertThat(r.port()).isEqualTo(server.port());
+            assertThat(r.endpoint().host()).isEqualTo("localhost");
+            assertThat(r.endpoint().port()).isEqualTo(server.port());
             assertThat(r.connectDuration()).isPositive();
             assertThat(server.messages()).singleElement().asString().contains("Subject: ok");
         }

@@ -61,7 +61,7 @@ class SmtpSecurityTest {
             assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " did not offer STARTTLS (mode"
                     + " STARTTLS_REQUIRED); the server or a network device stripped it; nothing was sent");
             assertThat(e.serverCapabilities()).contains("250 AUTH PLAIN LOGIN XOAUTH2");
-            assertThat(e.protocol()).isEqualTo("SMTP");
+            assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.SMTP);
             assertThat(server.cleartextLines()).extracting(l -> l.split(" ")[0]).containsExactly("EHLO");
             assertNothingSentInCleartext(server);
         }
@@ -99,7 +99,7 @@ class SmtpSecurityTest {
                 .ehloAfterTlsReply("554 5.5.1 Not now").authBeforeTls(true).start()) {
             MailSecurityException e = refusal(server);
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED);
-            assertThat(e.handshake()).isPresent();
+            assertThat(e.endpoint().handshake()).isPresent();
             assertThat(server.tlsLines()).extracting(l -> l.split(" ")[0]).doesNotContain("AUTH", "MAIL", "HELO");
             assertNothingSentInCleartext(server);
         }
@@ -194,7 +194,7 @@ class SmtpSecurityTest {
                     () -> sender.send(Fixtures.message("x")));
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.TLS_REFUSED);
             assertThat(e.tlsRefusal().orElseThrow().reason()).isEqualTo(reason);
-            assertThat(e.mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
+            assertThat(e.endpoint().mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
         }
     }
 
@@ -289,7 +289,7 @@ class SmtpSecurityTest {
              SmtpSender sender = Fixtures.sender(server.port()).mode(SecurityMode.STARTTLS_OPPORTUNISTIC).build()) {
             DeliveryReport report = sender.send(Fixtures.message("relay"));
             assertThat(report.isEncrypted()).isFalse();
-            assertThat(report.handshake()).isEmpty();
+            assertThat(report.endpoint().handshake()).isEmpty();
             assertThat(server.messages()).hasSize(1);
             assertThat(server.cleartextLines()).noneMatch(l -> l.startsWith("AUTH"));
         }
@@ -302,7 +302,7 @@ class SmtpSecurityTest {
              SmtpSender sender = Fixtures.sender(server.port()).mode(SecurityMode.STARTTLS_OPPORTUNISTIC).build()) {
             DeliveryReport report = sender.send(Fixtures.message("relay"));
             assertThat(report.isEncrypted()).isTrue();
-            assertThat(report.handshake().orElseThrow().isAuthenticated()).isFalse();
+            assertThat(report.endpoint().handshake().orElseThrow().isAuthenticated()).isFalse();
             assertThat(report.toString()).contains("UNAUTHENTICATED");
             assertThat(server.cleartextLines()).noneMatch(l -> l.startsWith("MAIL") || l.startsWith("RCPT"));
             assertThat(server.tlsLines()).anyMatch(l -> l.startsWith("MAIL FROM"));
@@ -357,7 +357,7 @@ class SmtpSecurityTest {
              SmtpSender sender = SecureMail.smtp("localhost").port(server.port()).timeouts(Fixtures.FAST)
                      .insecureCleartextForLocalDevelopment().build()) {
             DeliveryReport report = sender.send(Fixtures.message("dev"));
-            assertThat(report.mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
+            assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.INSECURE_CLEARTEXT);
             assertThat(report.isEncrypted()).isFalse();
             assertThat(server.messages()).hasSize(1);
         }

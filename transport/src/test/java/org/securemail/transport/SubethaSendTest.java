@@ -60,11 +60,11 @@ class SubethaSendTest {
         try (SmtpSender sender = Fixtures.sender(server.getPortAllocated()).policy(Fixtures.policy(provider))
                 .credentials(Credentials.password("alice", Fixtures.PASSWORD)).build()) {
             DeliveryReport report = sender.send(Fixtures.message("hello starttls"));
-            assertThat(report.mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
+            assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
             assertThat(report.isEncrypted()).isTrue();
-            assertThat(report.handshake().orElseThrow().verifiedHostName()).contains("localhost");
-            assertThat(report.handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
-            assertThat(report.handshake().orElseThrow().provider()).isEqualTo(provider);
+            assertThat(report.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
+            assertThat(report.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(report.endpoint().handshake().orElseThrow().provider()).isEqualTo(provider);
             assertThat(report.accepted()).containsExactly(new InternetAddress("rcpt@example.test"));
             assertThat(report.rejected()).isEmpty();
             assertThat(report.finalReply()).startsWith("250");
@@ -84,8 +84,8 @@ class SubethaSendTest {
         try (SmtpSender sender = Fixtures.sender(server.getPortAllocated()).mode(SecurityMode.IMPLICIT_TLS)
                 .credentials(Credentials.password("alice", Fixtures.PASSWORD)).build()) {
             DeliveryReport report = sender.send(Fixtures.message("hello implicit"));
-            assertThat(report.mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
-            assertThat(report.handshake()).isPresent();
+            assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.IMPLICIT_TLS);
+            assertThat(report.endpoint().handshake()).isPresent();
             assertThat(received).hasSize(1);
         }
     }

@@ -25,6 +25,11 @@ public enum CleartextRules {
         this.credentials = credentials;
     }
 
+    /** @return the public protocol these rules are for */
+    public org.securemail.transport.MailProtocol protocol() {
+        return org.securemail.transport.MailProtocol.valueOf(name());
+    }
+
     /** Returns the part of a hint that names this protocol's STARTTLS port, for a client that chose the wrong mode. */
     String startTlsPortHint() {
         switch (this) {

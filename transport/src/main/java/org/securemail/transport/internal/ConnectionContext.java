@@ -11,6 +11,8 @@ import javax.net.ssl.SSLSocket;
 import org.securemail.core.Handshake;
 import org.securemail.core.PolicyEnforcedSocket;
 import org.securemail.policy.SecurityMode;
+import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 
 /**
@@ -23,6 +25,7 @@ public final class ConnectionContext {
     static final long CONTENT_OCTETS_PER_SECOND = 32 * 1024;
     private static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    private final MailProtocol protocol;
     private final String host;
     private final int port;
     private final SecurityMode mode;
@@ -38,15 +41,21 @@ public final class ConnectionContext {
     /**
      * Describes a connection SecureMail did not open (or not yet): for messages only.
      *
+     * @param protocol the protocol
      * @param host the host
      * @param port the port
      * @param mode the mode
      */
-    ConnectionContext(String host, int port, SecurityMode mode) {
-        this(host, port, mode, null);
+    ConnectionContext(MailProtocol protocol, String host, int port, SecurityMode mode) {
+        this.protocol = protocol;
+        this.host = host;
+        this.port = port;
+        this.mode = mode;
+        this.wiring = null;
     }
 
     ConnectionContext(String host, int port, SecurityMode mode, MailWiring wiring) {
+        this.protocol = wiring.rules().protocol();
         this.host = host;
         this.port = port;
         this.mode = mode;
@@ -66,6 +75,17 @@ public final class ConnectionContext {
     /** @return the mode */
     public SecurityMode mode() {
         return mode;
+    }
+
+    /** @return where this connection goes, with its handshake once TLS is up and verified */
+    public MailEndpoint endpoint() {
+        return MailEndpoint.of(protocol, host == null ? "(unknown host)" : host, Math.max(0, port), mode)
+                .withHandshake(handshake().orElse(null));
+    }
+
+    /** @return the protocol */
+    public MailProtocol protocol() {
+        return protocol;
     }
 
     MailWiring wiring() {

@@ -19,6 +19,8 @@ import org.securemail.core.TlsRefusedException;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.AmbiguousDeliveryException;
 import org.securemail.transport.CredentialsRejectedException;
+import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 import org.securemail.transport.PermanentDeliveryException;
 import org.securemail.transport.TransientDeliveryException;
@@ -56,7 +58,7 @@ public final class Failures {
      * @param mode the mode
      * @return the security exception, or null when the failure is not about security
      */
-    public static MailSecurityException security(Exception failure, String protocol, ConnectionContext ctx,
+    public static MailSecurityException security(Exception failure, MailProtocol protocol, ConnectionContext ctx,
                                                  String host, int port, SecurityMode mode) {
         List<String> caps = ctx == null ? List.of() : ctx.cleartextReplies();
         Handshake h = ctx == null ? null : ctx.handshake().orElse(null);
@@ -66,14 +68,14 @@ public final class Failures {
             }
             if (t instanceof GuardException) {
                 GuardException g = (GuardException) t;
-                return new MailSecurityException(g.reason(), protocol, host, port, mode, g.getMessage(), g.fix(), h,
-                        caps, failure);
+                return new MailSecurityException(g.reason(), MailEndpoint.of(protocol, host, port,
+                        mode).withHandshake(h), g.getMessage(), g.fix(), caps, failure);
             }
             if (t instanceof TlsRefusedException) {
                 TlsRefusedException r = (TlsRefusedException) t;
-                return new MailSecurityException(MailSecurityException.Reason.TLS_REFUSED, protocol, host, port, mode,
-                        "refused the TLS connection (" + r.reason() + "): " + tlsDetail(r),
-                        portHint(r, ctx, port, mode), r.handshake().orElse(h), caps, failure);
+                return new MailSecurityException(MailSecurityException.Reason.TLS_REFUSED, MailEndpoint.of(protocol,
+                        host, port, mode).withHandshake(r.handshake().orElse(h)), "refused the TLS connection ("
+                        + r.reason() + "): " + tlsDetail(r), portHint(r, ctx, port, mode), caps, failure);
             }
         }
         return null;
@@ -113,41 +115,41 @@ public final class Failures {
      * @return the typed failure
      */
     public static MessagingException smtpConnect(MessagingException e, ConnectionContext ctx, String user) {
-        MailSecurityException sec = security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
+        MailSecurityException sec = security(e, MailProtocol.SMTP, ctx, ctx.host(), ctx.port(), ctx.mode());
         if (sec != null) {
             return sec;
         }
         WrongModeException wrong = find(e, WrongModeException.class);
         if (wrong != null) {
-            return new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), wrong.getMessage(), -1, null,
-                    wrong.fix(), null, e, null, null);
+            return new PermanentDeliveryException(ctx.endpoint(), wrong.getMessage(), -1, null, wrong.fix(), e, null,
+                    null);
         }
         String text = String.valueOf(e.getMessage());
         if (text.startsWith("STARTTLS is required but host does not support STARTTLS")) {
-            return notOffered("SMTP", ctx, "STARTTLS");
+            return notOffered(MailProtocol.SMTP, ctx, "STARTTLS");
         }
         if (e instanceof AuthenticationFailedException) {
-            return new CredentialsRejectedException(ctx.host(), ctx.port(), ctx.mode(), user, e.getMessage(), e);
+            return new CredentialsRejectedException(ctx.endpoint(), user, e.getMessage(), e);
         }
         Matcher m = REPLY_CODE.matcher(text);
         if (text.startsWith("Got bad greeting") && m.find()) {
             int code = Integer.parseInt(m.group(1));
             String reply = text.substring(text.indexOf("response: ") + 10);
             return code >= 500
-                    ? new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), "refused the connection",
-                            code, reply, "the server does not accept mail from this client", null, e, null, null)
-                    : new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), "refused the connection for"
-                            + " now", code, reply, "retry later", null, e, null, null);
+                    ? new PermanentDeliveryException(ctx.endpoint(), "refused the connection", code, reply,
+                            "the server does not accept mail from this client", e, null, null)
+                    : new TransientDeliveryException(ctx.endpoint(), "refused the connection for" + " now", code,
+                            reply, "retry later", e, null, null);
         }
         return ioFailure(e, ctx, "could not open the SMTP connection", "retry later; nothing was sent");
     }
 
-    static MailSecurityException notOffered(String protocol, ConnectionContext ctx, String command) {
-        return new MailSecurityException(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, protocol, ctx.host(),
-                ctx.port(), ctx.mode(), "did not offer " + command,
-                "the server or a network device stripped it; nothing was sent" + (ctx.port() == 465 || ctx.port() == 993
-                        || ctx.port() == 995 ? "; port " + ctx.port() + " expects implicit TLS: use"
-                        + " mode(SecurityMode.IMPLICIT_TLS)" : ""), null, ctx.cleartextReplies(), null);
+    static MailSecurityException notOffered(MailProtocol protocol, ConnectionContext ctx, String command) {
+        return new MailSecurityException(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, ctx.endpoint(),
+                "did not offer " + command, "the server or a network device stripped it; nothing was sent"
+                + (ctx.port() == 465 || ctx.port() == 993 || ctx.port() == 995 ? "; port " + ctx.port()
+                + " expects implicit TLS: use" + " mode(SecurityMode.IMPLICIT_TLS)" : ""), ctx.cleartextReplies(),
+                null);
     }
 
     /** Translates a connection-level I/O failure into a transient failure with a hint. */
@@ -165,7 +167,8 @@ public final class Failures {
                 break;
             }
             if (t instanceof ConnectException) {
-                hint = "nothing accepts connections on port " + ctx.port() + "; check the host and port, or retry later";
+                hint = "nothing accepts connections on port " + ctx.port()
+                        + "; check the host and port, or retry later";
                 break;
             }
             if (t instanceof SocketTimeoutException) {
@@ -173,8 +176,7 @@ public final class Failures {
                 break;
             }
         }
-        return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), happened, -1, null, hint,
-                ctx.handshake().orElse(null), e, null, null);
+        return new TransientDeliveryException(ctx.endpoint(), happened, -1, null, hint, e, null, null);
     }
 
     /** Finds an exception of a type in a failure's chain. */
@@ -270,10 +272,9 @@ public final class Failures {
         Address[] u = unsent.toArray(new Address[0]);
         Address[] i = invalid.toArray(new Address[0]);
         return allTransient && firstCode > 0
-                ? new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, firstReply,
-                        "retry later", h, null, u, i)
-                : new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, firstCode, firstReply,
-                        "check the recipient addresses", h, null, u, i);
+                ? new TransientDeliveryException(ctx.endpoint(), what, firstCode, firstReply, "retry later", null, u, i)
+                : new PermanentDeliveryException(ctx.endpoint(), what, firstCode, firstReply,
+                        "check the recipient addresses", null, u, i);
     }
 
     /**
@@ -285,7 +286,7 @@ public final class Failures {
      * @return the typed failure
      */
     public static MessagingException smtpSend(MessagingException e, ConnectionContext ctx, boolean finalDotSent) {
-        MailSecurityException sec = security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
+        MailSecurityException sec = security(e, MailProtocol.SMTP, ctx, ctx.host(), ctx.port(), ctx.mode());
         if (sec != null) {
             return sec;
         }
@@ -302,21 +303,18 @@ public final class Failures {
     static MessagingException byCode(ConnectionContext ctx, String what, int code, String reply, String fix,
                                              Handshake h, Exception e, Address[] unsent, Address[] invalid) {
         if (code >= 500) {
-            return new PermanentDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply, fix, h, e,
-                    unsent, invalid);
+            return new PermanentDeliveryException(ctx.endpoint(), what, code, reply, fix, e, unsent, invalid);
         }
         if (code >= 400) {
-            return new TransientDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, code, reply,
-                    "retry later", h, e, unsent, invalid);
+            return new TransientDeliveryException(ctx.endpoint(), what, code, reply, "retry later", e, unsent, invalid);
         }
         return ioFailure(e == null ? new MessagingException(what) : e, ctx, what + (code < 0 ? " (no reply)"
                 : " (reply " + code + ")"), "retry");
     }
 
     private static AmbiguousDeliveryException ambiguous(ConnectionContext ctx, Exception e, String what) {
-        return new AmbiguousDeliveryException(ctx.host(), ctx.port(), ctx.mode(), what, -1, null,
-                "the server may or may not have accepted the message: retrying may deliver it twice",
-                ctx.handshake().orElse(null), e, null, null);
+        return new AmbiguousDeliveryException(ctx.endpoint(), what, -1, null,
+                "the server may or may not have accepted the message: retrying may deliver it twice", e, null, null);
     }
 
     /** Whether a failure happened at the I/O level (not a reply). */

@@ -14,6 +14,7 @@ import org.securemail.core.Handshake;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.CredentialsRejectedException;
 import org.securemail.transport.MailConnectionException;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +115,7 @@ public class HardenedImapStore extends IMAPStore {
     protected synchronized boolean protocolConnect(String host, int port, String user, String password)
             throws MessagingException {
         int p = port > 0 ? port : Integer.parseInt(session.getProperty("mail.imap.port"));
-        MailSecurityException unsafe = StoreFailures.unsafeSession("IMAP", wiring, session.getProperties(),
+        MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.IMAP, wiring, session.getProperties(),
                 configuredHost, host, p);
         if (unsafe != null) {
             throw unsafe;
@@ -132,8 +133,8 @@ public class HardenedImapStore extends IMAPStore {
                 return ok;
             } catch (MessagingException e) {
                 ConnectionContext ctx = attempt.get() != null ? attempt.get()
-                        : new ConnectionContext(host, p, wiring.mode());
-                MessagingException typed = StoreFailures.connect("IMAP", e, ctx, u);
+                        : new ConnectionContext(MailProtocol.IMAP, host, p, wiring.mode());
+                MessagingException typed = StoreFailures.connect(MailProtocol.IMAP, e, ctx, u);
                 if (typed instanceof CredentialsRejectedException && wiring.isOAuth2() && !retried
                         && ctx.isTlsVerified()) {
                     retried = true;
@@ -153,7 +154,7 @@ public class HardenedImapStore extends IMAPStore {
 
     @Override
     protected IMAPProtocol newIMAPProtocol(String host, int port) throws IOException, ProtocolException {
-        MailSecurityException unsafe = StoreFailures.unsafeSession("IMAP", wiring, session.getProperties(),
+        MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.IMAP, wiring, session.getProperties(),
                 configuredHost, host, port);
         if (unsafe != null) {
             lastFailure.set(unsafe);
@@ -166,7 +167,8 @@ public class HardenedImapStore extends IMAPStore {
             try {
                 p = new HardenedImapProtocol(name, host, port, session.getProperties(), isSSL, logger);
             } catch (HardenedImapProtocol.PreauthRefused e) {
-                throw fail(StoreFailures.refusal(MailSecurityException.Reason.PREAUTH_WITHOUT_TLS, "IMAP", ctx,
+                throw fail(StoreFailures.refusal(MailSecurityException.Reason.PREAUTH_WITHOUT_TLS, MailProtocol.IMAP,
+                        ctx,
                         "greeted with PREAUTH (\"" + e.getMessage() + "\") on a connection that must become TLS",
                         "RFC 9051 leaves no way to start TLS after PREAUTH, so the connection was closed and nothing"
                                 + " was sent; configure the server not to pre-authenticate, or use implicit TLS",
@@ -176,8 +178,8 @@ public class HardenedImapStore extends IMAPStore {
             }
             p.context(ctx);
             String user = wiring.user();
-            p.onAuthenticationFailure(e -> lastFailure.set(new CredentialsRejectedException(host, port, ctx.mode(),
-                    user, e.getMessage(), e)));
+            p.onAuthenticationFailure(e -> lastFailure.set(new CredentialsRejectedException(
+                    ctx.endpoint(), user, e.getMessage(), e)));
             try {
                 secure(p, ctx);
             } catch (MessagingException e) {
@@ -204,72 +206,77 @@ public class HardenedImapStore extends IMAPStore {
     }
 
     private MessagingException openFailure(Exception e, ConnectionContext ctx) {
-        MailSecurityException sec = StoreFailures.security(e, "IMAP", ctx, ctx.host(), ctx.port(), ctx.mode());
+        MailSecurityException sec = StoreFailures.security(e, MailProtocol.IMAP, ctx, ctx.host(), ctx.port(),
+                ctx.mode());
         if (sec != null) {
             return sec;
         }
         if (e instanceof ProtocolException && !StoreFailures.isIo(e)) {
-            return new MailConnectionException("IMAP", ctx.host(), ctx.port(), ctx.mode(),
-                    "refused the connection: " + HardenedImapProtocol.oneLine(e.getMessage()), "retry later", true,
-                    ctx.handshake().orElse(null), e);
+            return new MailConnectionException(ctx.endpoint(), "refused the connection: "
+                    + HardenedImapProtocol.oneLine(e.getMessage()), "retry later", true, e);
         }
-        return StoreFailures.io("IMAP", e, ctx, "could not open the IMAP connection", "retry later");
+        return StoreFailures.io(MailProtocol.IMAP, e, ctx, "could not open the IMAP connection", "retry later");
     }
 
     /** STARTTLS and the capability checks, before Angus logs in. */
     private void secure(HardenedImapProtocol p, ConnectionContext ctx) throws MessagingException {
         if (wiring.mode() == SecurityMode.STARTTLS_REQUIRED && !p.isSSL()) {
             if (!p.hasCapability("STARTTLS")) {
-                throw Failures.notOffered("IMAP", ctx, "STARTTLS");
+                throw Failures.notOffered(MailProtocol.IMAP, ctx, "STARTTLS");
             }
             try {
                 p.startTLS();
             } catch (CommandFailedException | BadCommandException e) {
-                throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, "IMAP", ctx,
+                throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, MailProtocol.IMAP, ctx,
                         "refused STARTTLS: " + HardenedImapProtocol.oneLine(e.getMessage()),
                         "the server cannot start TLS now; nothing more was sent", e);
             } catch (ProtocolException e) {
-                MailSecurityException sec = StoreFailures.security(e, "IMAP", ctx, ctx.host(), ctx.port(), ctx.mode());
+                MailSecurityException sec = StoreFailures.security(e, MailProtocol.IMAP, ctx, ctx.host(), ctx.port(),
+                        ctx.mode());
                 if (sec != null) {
                     throw sec;
                 }
-                throw StoreFailures.io("IMAP", e, ctx, "failed during STARTTLS", "retry later");
+                throw StoreFailures.io(MailProtocol.IMAP, e, ctx, "failed during STARTTLS", "retry later");
             }
             p.resetCapabilityAnswered();
             try {
                 p.capability();
             } catch (ProtocolException e) {
-                MailSecurityException sec = StoreFailures.security(e, "IMAP", ctx, ctx.host(), ctx.port(), ctx.mode());
+                MailSecurityException sec = StoreFailures.security(e, MailProtocol.IMAP, ctx, ctx.host(), ctx.port(),
+                        ctx.mode());
                 if (sec != null) {
                     throw sec;
                 }
-                throw StoreFailures.refusal(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED, "IMAP",
+                throw StoreFailures.refusal(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED,
+                        MailProtocol.IMAP,
                         ctx, "failed CAPABILITY after STARTTLS: " + HardenedImapProtocol.oneLine(e.getMessage()),
                         "RFC 9051 requires the client to ask again inside TLS; SecureMail does not use what the"
                                 + " server said before TLS, so the connection was closed", e);
             }
             if (!p.capabilityAnswered()) {
-                throw StoreFailures.refusal(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED, "IMAP",
+                throw StoreFailures.refusal(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED,
+                        MailProtocol.IMAP,
                         ctx, "answered CAPABILITY after STARTTLS without listing its capabilities",
                         "SecureMail does not use what the server said before TLS, so the connection was closed",
                         null);
             }
         }
         if (wiring.mode().requiresTls() && !ctx.isTlsVerified()) {
-            throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, "IMAP", ctx,
+            throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, MailProtocol.IMAP, ctx,
                     "connected without TLS", "this is a SecureMail bug: please report it", null);
         }
         if (p.isAuthenticated() || wiring.user() == null) {
             return;
         }
         if (wiring.isOAuth2() && !p.hasCapability("AUTH=XOAUTH2")) {
-            throw StoreFailures.noMechanism("IMAP", ctx, "does not offer AUTH=XOAUTH2",
+            throw StoreFailures.noMechanism(MailProtocol.IMAP, ctx, "does not offer AUTH=XOAUTH2",
                     "the OAuth 2.0 token was not sent (Jakarta Mail would have sent it as a LOGIN password); use"
                             + " Credentials.password(...) if the server takes passwords");
         }
         if (!wiring.isOAuth2() && p.hasCapability("LOGINDISABLED") && !p.hasCapability("AUTH=PLAIN")
                 && !p.hasCapability("AUTH=LOGIN")) {
-            throw StoreFailures.noMechanism("IMAP", ctx, "offers no way to log in with a password (LOGINDISABLED"
+            throw StoreFailures.noMechanism(MailProtocol.IMAP, ctx,
+                    "offers no way to log in with a password (LOGINDISABLED"
                             + " and neither AUTH=PLAIN nor AUTH=LOGIN)",
                     "use Credentials.oauth2(...) if the server takes OAuth 2.0 tokens; nothing was sent");
         }

@@ -11,6 +11,7 @@ import org.eclipse.angus.mail.pop3.POP3Store;
 import org.securemail.core.Handshake;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.CredentialsRejectedException;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,7 @@ public class HardenedPop3Store extends POP3Store {
      * translates its failures.
      */
     <T> T scoped(String host, int port, Opening<T> action) throws MessagingException {
-        MailSecurityException unsafe = StoreFailures.unsafeSession("POP3", wiring, session.getProperties(),
+        MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.POP3, wiring, session.getProperties(),
                 configuredHost, host, port);
         if (unsafe != null) {
             throw unsafe;
@@ -100,14 +101,14 @@ public class HardenedPop3Store extends POP3Store {
             }
             return result;
         } catch (MessagingException e) {
-            throw translate(e, ctx != null ? ctx : new ConnectionContext(host, port, wiring.mode()));
+            throw translate(e, ctx != null ? ctx : new ConnectionContext(MailProtocol.POP3, host, port, wiring.mode()));
         }
     }
 
     private void opened(ConnectionContext ctx) throws MessagingException {
         if (wiring.mode().requiresTls() && !ctx.isTlsVerified()) {
             close();
-            throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, "POP3", ctx,
+            throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, MailProtocol.POP3, ctx,
                     "connected without TLS", "this is a SecureMail bug: please report it", null);
         }
         latest = ctx;
@@ -123,41 +124,41 @@ public class HardenedPop3Store extends POP3Store {
         if (typed != null) {
             return typed;
         }
-        MailSecurityException sec = StoreFailures.security(e, "POP3", ctx, ctx.host(), ctx.port(), ctx.mode());
+        MailSecurityException sec = StoreFailures.security(e, MailProtocol.POP3, ctx, ctx.host(), ctx.port(),
+                ctx.mode());
         if (sec != null) {
             return sec;
         }
         String text = String.valueOf(e.getMessage());
         if (text.startsWith("STLS required but not supported")) {
-            return Failures.notOffered("POP3", ctx, "STLS");
+            return Failures.notOffered(MailProtocol.POP3, ctx, "STLS");
         }
         if (text.startsWith("STLS required but failed")) {
-            return StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, "POP3", ctx,
+            return StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, MailProtocol.POP3, ctx,
                     "refused STLS", "the server cannot start TLS now; nothing but QUIT was sent", e);
         }
         if (text.startsWith("No authentication mechanisms supported")) {
             return wiring.isOAuth2()
-                    ? StoreFailures.noMechanism("POP3", ctx, "does not offer SASL XOAUTH2",
+                    ? StoreFailures.noMechanism(MailProtocol.POP3, ctx, "does not offer SASL XOAUTH2",
                             "the OAuth 2.0 token was not sent; use Credentials.password(...) if the server takes"
                                     + " passwords")
-                    : StoreFailures.noMechanism("POP3", ctx, "offers no way to log in with a password",
+                    : StoreFailures.noMechanism(MailProtocol.POP3, ctx, "offers no way to log in with a password",
                             "nothing was sent");
         }
         if (e instanceof AuthenticationFailedException && wiring.mode() == SecurityMode.INSECURE_CLEARTEXT
                 && ctx.startTlsAnnounced() && !StoreFailures.isIo(e)) {
             // Once the server announces STLS, the guarded socket stops the credentials; Angus's POP3 code loses that
             // exception and its message. (In the TLS modes Angus itself never tries before STLS succeeded.)
-            return StoreFailures.blocked("POP3", ctx, "refused to send the credentials in cleartext", e);
+            return StoreFailures.blocked(MailProtocol.POP3, ctx, "refused to send the credentials in cleartext", e);
         }
         if (e instanceof AuthenticationFailedException && !StoreFailures.isIo(e)
                 && !text.toLowerCase(Locale.ROOT).contains("connect failed")) {
             if (!ctx.isTlsVerified() && wiring.mode().requiresTls()) {
-                return StoreFailures.io("POP3", e, ctx, "closed the connection before TLS", "retry later");
+                return StoreFailures.io(MailProtocol.POP3, e, ctx, "closed the connection before TLS", "retry later");
             }
-            return new CredentialsRejectedException(ctx.host(), ctx.port(), ctx.mode(), wiring.user(),
-                    e.getMessage(), e);
+            return new CredentialsRejectedException(ctx.endpoint(), wiring.user(), e.getMessage(), e);
         }
-        return StoreFailures.io("POP3", e, ctx, "could not open the POP3 connection", "retry later");
+        return StoreFailures.io(MailProtocol.POP3, e, ctx, "could not open the POP3 connection", "retry later");
     }
 
     @Override

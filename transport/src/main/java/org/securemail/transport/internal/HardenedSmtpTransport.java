@@ -27,6 +27,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.securemail.core.Handshake;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.InvalidMessageException;
+import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,17 +118,18 @@ public class HardenedSmtpTransport extends SMTPTransport {
         boolean callers = !own && user != null && password != null; // Angus authenticates only with both
         // Credentials, SecureMail's or the caller's own, go to the session's host only.
         String configuredHost = own || callers ? session.getProperty("mail.smtp.host") : null;
-        MailSecurityException unsafe = StoreFailures.unsafeSession("SMTP", wiring, session.getProperties(),
+        MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.SMTP, wiring, session.getProperties(),
                 configuredHost, host, p);
         if (unsafe != null) {
             throw unsafe;
         }
         if (callers && !carriesCredentials(wiring.mode())) {
-            throw new MailSecurityException(MailSecurityException.Reason.CREDENTIALS_WITHHELD, "SMTP", host, p,
-                    wiring.mode(), "was not contacted: credentials are never sent in mode " + wiring.mode()
+            throw new MailSecurityException(MailSecurityException.Reason.CREDENTIALS_WITHHELD,
+                    MailEndpoint.of(MailProtocol.SMTP, host, p, wiring.mode()),
+                    "was not contacted: credentials are never sent in mode " + wiring.mode()
                     + ", which may run without TLS or without an authenticated server (RFC 8314)",
                     "use a session built with mode(SecurityMode.STARTTLS_REQUIRED) or"
-                            + " mode(SecurityMode.IMPLICIT_TLS) to authenticate", null, List.of(), null);
+                    + " mode(SecurityMode.IMPLICIT_TLS) to authenticate", List.of(), null);
         }
         ConnectionContext attempt = new ConnectionContext(host, p, wiring.mode(), wiring);
         String u = own ? wiring.user() : user;
@@ -166,9 +169,9 @@ public class HardenedSmtpTransport extends SMTPTransport {
     private void afterConnect() throws MessagingException {
         if (wiring.mode().requiresTls() && !ctx.isTlsVerified()) {
             close();
-            throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, "SMTP", ctx.host(),
-                    ctx.port(), ctx.mode(), "connected without TLS", "this is a SecureMail bug: please report it",
-                    null, ctx.cleartextReplies(), null);
+            throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_NOT_OFFERED, ctx.endpoint(),
+                    "connected without TLS", "this is a SecureMail bug: please report it", ctx.cleartextReplies(),
+                    null);
         }
         if (LOG.isInfoEnabled()) {
             Optional<Handshake> h = ctx.handshake();
@@ -192,11 +195,10 @@ public class HardenedSmtpTransport extends SMTPTransport {
         boolean afterTls = ctx != null && ctx.isTlsVerified();
         boolean ok = super.ehlo(domain);
         if (afterTls && !ok) {
-            throw new MailSecurityException(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED, "SMTP",
-                    ctx.host(), ctx.port(), ctx.mode(), "failed EHLO after STARTTLS: " + lastReplyLine(),
+            throw new MailSecurityException(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED,
+                    ctx.endpoint(), "failed EHLO after STARTTLS: " + lastReplyLine(),
                     "RFC 3207 requires a new EHLO inside TLS; SecureMail does not use what the server said before"
-                            + " TLS, so the connection was closed", ctx.handshake().orElse(null),
-                    ctx.cleartextReplies(), null);
+                    + " TLS, so the connection was closed", ctx.cleartextReplies(), null);
         }
         return ok;
     }
@@ -204,22 +206,22 @@ public class HardenedSmtpTransport extends SMTPTransport {
     @Override
     protected void startTLS() throws MessagingException {
         if (ctx != null && ctx.handshake().isPresent()) {
-            throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_REPEATED, "SMTP", ctx.host(),
-                    ctx.port(), ctx.mode(), "asked for STARTTLS on a connection that is already TLS (" + lastReplyLine()
-                    + ")", "the server is misconfigured; nothing more was sent", ctx.handshake().orElse(null),
-                    ctx.cleartextReplies(), null);
+            throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_REPEATED, ctx.endpoint(),
+                    "asked for STARTTLS on a connection that is already TLS (" + lastReplyLine() + ")",
+                    "the server is misconfigured; nothing more was sent", ctx.cleartextReplies(), null);
         }
         try {
             super.startTLS();
         } catch (MessagingException e) {
-            MailSecurityException sec = Failures.security(e, "SMTP", ctx, ctx.host(), ctx.port(), ctx.mode());
+            MailSecurityException sec = Failures.security(e, MailProtocol.SMTP, ctx, ctx.host(), ctx.port(),
+                    ctx.mode());
             if (sec != null) {
                 throw sec;
             }
             if (getLastReturnCode() >= 400 && !Failures.isIo(e)) {
-                throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_REFUSED, "SMTP", ctx.host(),
-                        ctx.port(), ctx.mode(), "refused STARTTLS: " + lastReplyLine(),
-                        "the server cannot start TLS now; nothing was sent", null, ctx.cleartextReplies(), e);
+                throw new MailSecurityException(MailSecurityException.Reason.STARTTLS_REFUSED, ctx.endpoint(),
+                        "refused STARTTLS: " + lastReplyLine(), "the server cannot start TLS now; nothing was sent",
+                        ctx.cleartextReplies(), e);
             }
             throw e;
         }
@@ -238,9 +240,8 @@ public class HardenedSmtpTransport extends SMTPTransport {
         boolean refuse = (wiring.mode().requiresTls() && !tls)
                 || (wiring.mode() == SecurityMode.STARTTLS_OPPORTUNISTIC && !tls && ctx.startTlsAnnounced());
         if (refuse) {
-            throw new MailSecurityException(MailSecurityException.Reason.CLEARTEXT_COMMAND_BLOCKED, "SMTP",
-                    ctx.host(), ctx.port(), ctx.mode(), "refused to send MAIL FROM without TLS",
-                    "nothing was sent", null, ctx.cleartextReplies(), null);
+            throw new MailSecurityException(MailSecurityException.Reason.CLEARTEXT_COMMAND_BLOCKED, ctx.endpoint(),
+                    "refused to send MAIL FROM without TLS", "nothing was sent", ctx.cleartextReplies(), null);
         }
     }
 

@@ -95,7 +95,8 @@ public final class MailProperties {
             return true;
         }
         String prefix = "mail." + protocol + ".";
-        return key.startsWith(prefix) && ALLOWED.getOrDefault(protocol, Set.of()).contains(key.substring(prefix.length()));
+        return key.startsWith(prefix) && ALLOWED.getOrDefault(protocol,
+                Set.of()).contains(key.substring(prefix.length()));
     }
 
     private static String hint(String protocol, String key) {

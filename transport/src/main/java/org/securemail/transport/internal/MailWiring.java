@@ -251,7 +251,8 @@ public final class MailWiring {
                 guard = GuardedSocket.aroundImplicitTls(s, ctx);
             } else {
                 throw new GuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
-                        "STARTTLS over a socket SecureMail did not create", "this is a SecureMail bug: please report it");
+                        "STARTTLS over a socket SecureMail did not create",
+                                "this is a SecureMail bug: please report it");
             }
             SSLSocket tls = connector.layer(guard, host, port, mode, filter(ctx, guard));
             ctx.tls(tls);

@@ -258,7 +258,8 @@ public final class MessageCapture {
                     }
                 }
                 if (blank) {
-                    throw new Violation("message " + where() + " has a blank folded line (line " + lineNo + "), which some servers"
+                    throw new Violation("message " + where() + " has a blank folded line (line " + lineNo
+                            + "), which some servers"
                             + " read as the end of the header block; remove line breaks from header values");
                 }
                 if (collectingContentType) {
@@ -276,7 +277,8 @@ public final class MessageCapture {
                     }
                 }
                 if (colon <= 0) {
-                    throw new Violation("message line " + lineNo + " of " + where() + " is neither a header field (a name and a"
+                    throw new Violation("message line " + lineNo + " of " + where()
+                            + " is neither a header field (a name and a"
                             + " colon) nor a folded continuation (beginning with a space or tab): \""
                             + HeaderLines.shown(new String(line, 0, n, StandardCharsets.ISO_8859_1)) + "\"; a header"
                             + " value holds a line break, or a character written as one");
@@ -291,7 +293,8 @@ public final class MessageCapture {
                 }
             }
             if (headers8bit && !utf8) {
-                throw new Violation("message " + where() + " contains 8-bit octets, but the message's session does not allow UTF-8"
+                throw new Violation("message " + where()
+                        + " contains 8-bit octets, but the message's session does not allow UTF-8"
                         + " headers; encode the text (MimeUtility.encodeText)");
             }
             blockLines++;

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.SocketFactory;
+import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 
 /**
@@ -64,13 +66,12 @@ public final class OtherProtocols {
         String family = p.endsWith("s") ? p.substring(0, p.length() - 1) : p;
         String h = host != null ? host : session.getProperty("mail." + p + ".host");
         return new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
-                family.toUpperCase(Locale.ROOT), h == null ? "localhost" : h,
-                port > 0 ? port : DEFAULT_PORTS.getOrDefault(p, 0), wiring.mode(),
+                MailEndpoint.of(MailProtocol.valueOf(family.toUpperCase(Locale.ROOT)), h == null ? "localhost" : h,
+                port > 0 ? port : DEFAULT_PORTS.getOrDefault(p, 0), wiring.mode()),
                 "was not contacted: this Session was built by SecureMail." + built + "(host) and refuses " + p
-                        + ", which it was not built for",
-                DEFAULT_PORTS.containsKey(p) ? "build a Session for " + family + " with SecureMail." + family
-                        + "(host)...buildSession()" : "SecureMail supports SMTP, IMAP and POP3 only",
-                null, List.of(), null);
+                + ", which it was not built for", DEFAULT_PORTS.containsKey(p) ? "build a Session for " + family
+                + " with SecureMail." + family
+                + "(host)...buildSession()" : "SecureMail supports SMTP, IMAP and POP3 only", List.of(), null);
     }
 
     /** A socket factory that makes no socket at all. */

@@ -176,7 +176,8 @@ final class SmtpAddress {
     }
 
     private static InvalidMessageException invalid(String role, String address, String why, String fix) {
-        return new InvalidMessageException(role + " address \"" + printable(address) + "\" is not a valid SMTP mailbox: "
+        return new InvalidMessageException(role + " address \"" + printable(address)
+                + "\" is not a valid SMTP mailbox: "
                 + why + (fix == null ? "" : "; " + fix) + "; nothing was sent");
     }
 

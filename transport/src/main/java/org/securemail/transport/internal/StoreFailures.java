@@ -15,6 +15,8 @@ import org.securemail.core.Handshake;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.CredentialsRejectedException;
 import org.securemail.transport.MailConnectionException;
+import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 
 /**
@@ -61,7 +63,7 @@ public final class StoreFailures {
      * IMAP code reports an I/O failure (their exception is not the cause of the ProtocolException that carries them),
      * and words it for mailbox access.
      */
-    static MailSecurityException security(Throwable failure, String protocol, ConnectionContext ctx, String host,
+    static MailSecurityException security(Throwable failure, MailProtocol protocol, ConnectionContext ctx, String host,
                                           int port, SecurityMode mode) {
         java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -89,7 +91,8 @@ public final class StoreFailures {
      * A command the guarded socket stopped, known only by its message: Angus's POP3 code keeps the message of the
      * exception and drops the exception.
      */
-    static MailSecurityException blocked(String protocol, ConnectionContext ctx, String message, Exception cause) {
+    static MailSecurityException blocked(MailProtocol protocol, ConnectionContext ctx, String message,
+            Exception cause) {
         return reworded(refusal(MailSecurityException.Reason.CLEARTEXT_COMMAND_BLOCKED, protocol, ctx, message,
                 "the command never left this machine; this is a SecureMail safeguard against a cleartext fallback",
                 cause), ctx);
@@ -99,10 +102,9 @@ public final class StoreFailures {
     private static MailSecurityException reworded(MailSecurityException sec, ConnectionContext ctx) {
         if (sec.reason() == MailSecurityException.Reason.CLEARTEXT_COMMAND_BLOCKED && ctx != null
                 && ctx.mode() == SecurityMode.INSECURE_CLEARTEXT && ctx.startTlsAnnounced()) {
-            return new MailSecurityException(sec.reason(), sec.protocol(), sec.host(), sec.port(), sec.mode(),
+            return new MailSecurityException(sec.reason(), sec.endpoint(),
                     "offers STARTTLS, so SecureMail refused to send the credentials in cleartext",
-                    "use mode(SecurityMode.STARTTLS_REQUIRED); nothing was sent", null, sec.serverCapabilities(),
-                    sec);
+                    "use mode(SecurityMode.STARTTLS_REQUIRED); nothing was sent", sec.serverCapabilities(), sec);
         }
         return sec;
     }
@@ -116,7 +118,7 @@ public final class StoreFailures {
      * @param user the user name, for rejected credentials
      * @return the typed failure
      */
-    static MessagingException connect(String protocol, Exception failure, ConnectionContext ctx, String user) {
+    static MessagingException connect(MailProtocol protocol, Exception failure, ConnectionContext ctx, String user) {
         MessagingException typed = carried(failure);
         if (typed != null) {
             return typed;
@@ -126,8 +128,7 @@ public final class StoreFailures {
             return sec;
         }
         if (failure instanceof AuthenticationFailedException && !isIo(failure)) {
-            return new CredentialsRejectedException(ctx.host(), ctx.port(), ctx.mode(), user,
-                    failure.getMessage(), failure);
+            return new CredentialsRejectedException(ctx.endpoint(), user, failure.getMessage(), failure);
         }
         return io(protocol, failure, ctx, "could not open the " + protocol + " connection", "retry later");
     }
@@ -145,7 +146,7 @@ public final class StoreFailures {
      * @return the typed failure, or {@code failure} itself when it is a plain protocol answer (a folder that does not
      *     exist, a command the server refused)
      */
-    public static MessagingException operation(String protocol, MessagingException failure, ConnectionContext ctx,
+    public static MessagingException operation(MailProtocol protocol, MessagingException failure, ConnectionContext ctx,
                                         String host, int port, SecurityMode mode, String what) {
         MessagingException typed = carried(failure);
         if (typed != null) {
@@ -160,7 +161,7 @@ public final class StoreFailures {
             return sec;
         }
         if (failure instanceof FolderClosedException || failure instanceof StoreClosedException || isIo(failure)) {
-            ConnectionContext c = ctx != null ? ctx : new ConnectionContext(host, port, mode);
+            ConnectionContext c = ctx != null ? ctx : new ConnectionContext(protocol, host, port, mode);
             return io(protocol, failure, c, "lost the " + protocol + " connection while " + what,
                     "open the folder again, or retry later");
         }
@@ -182,15 +183,15 @@ public final class StoreFailures {
     }
 
     /** Translates a connection-level failure (refused, unknown host, timeout, closed) with a hint. */
-    static MailConnectionException io(String protocol, Exception failure, ConnectionContext ctx, String what,
+    static MailConnectionException io(MailProtocol protocol, Exception failure, ConnectionContext ctx, String what,
                                       String fix) {
         String hint = fix;
         String happened = what;
         Handshake h0 = ctx.handshake().orElse(null);
         for (Throwable t : Failures.chain(failure)) {
             if (t instanceof WrongModeException) {
-                return new MailConnectionException(protocol, ctx.host(), ctx.port(), ctx.mode(), t.getMessage(),
-                        ((WrongModeException) t).fix(), false, h0, failure);
+                return new MailConnectionException(ctx.endpoint(), t.getMessage(), ((WrongModeException) t).fix(),
+                        false, failure);
             }
             if (t instanceof StepTimeoutException) {
                 happened = t.getMessage() + ", so the connection was closed";
@@ -223,40 +224,39 @@ public final class StoreFailures {
             }
         }
         Handshake h = ctx.handshake().orElse(null);
-        return new MailConnectionException(protocol, ctx.host(), ctx.port(), ctx.mode(), happened, hint, true, h,
-                failure);
+        return new MailConnectionException(ctx.endpoint(), happened, hint, true, failure);
     }
 
     /** A server that offers no authentication mechanism SecureMail may use with the configured credentials. */
-    static MailConnectionException noMechanism(String protocol, ConnectionContext ctx, String what, String fix) {
-        return new MailConnectionException(protocol, ctx.host(), ctx.port(), ctx.mode(), what, fix, false,
-                ctx.handshake().orElse(null), null);
+    static MailConnectionException noMechanism(MailProtocol protocol, ConnectionContext ctx, String what, String fix) {
+        return new MailConnectionException(ctx.endpoint(), what, fix, false, null);
     }
 
     /** A refusal for security, at this connection. */
-    static MailSecurityException refusal(MailSecurityException.Reason reason, String protocol, ConnectionContext ctx,
+    static MailSecurityException refusal(MailSecurityException.Reason reason, MailProtocol protocol,
+            ConnectionContext ctx,
                                          String what, String fix, Exception cause) {
         List<String> caps = ctx.cleartextReplies();
-        return new MailSecurityException(reason, protocol, ctx.host(), ctx.port(), ctx.mode(), what, fix,
-                ctx.handshake().orElse(null), caps, cause);
+        return new MailSecurityException(reason, ctx.endpoint(), what, fix, caps, cause);
     }
 
     /** The property or host check every hardened store runs before it connects. */
-    static MailSecurityException unsafeSession(String protocol, MailWiring wiring, java.util.Properties actual,
+    static MailSecurityException unsafeSession(MailProtocol protocol, MailWiring wiring, java.util.Properties actual,
                                                String configuredHost, String host, int port) {
-        String lower = protocol.toLowerCase(Locale.ROOT);
+        String lower = protocol.name().toLowerCase(Locale.ROOT);
         String unsafe = MailProperties.firstUnsafeChange(lower, wiring.expected(), actual);
         if (unsafe != null) {
-            return new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION, protocol, host, port,
-                    wiring.mode(), "was not contacted: the session property " + unsafe + " was changed after"
-                            + " SecureMail built the session", "build a new session with SecureMail instead of"
-                            + " changing its properties", null, List.of(), null);
+            return new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                    MailEndpoint.of(protocol, host, port, wiring.mode()), "was not contacted: the session property "
+                    + unsafe + " was changed after" + " SecureMail built the session",
+                    "build a new session with SecureMail instead of" + " changing its properties", List.of(), null);
         }
         if (configuredHost != null && host != null && !configuredHost.equalsIgnoreCase(host)) {
-            return new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION, protocol, host, port,
-                    wiring.mode(), "was not contacted: this session was built for " + configuredHost
-                            + " and its credentials are for that server only", "build a session for " + host
-                            + " with SecureMail." + lower + "(\"" + host + "\")", null, List.of(), null);
+            return new MailSecurityException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                    MailEndpoint.of(protocol, host, port, wiring.mode()),
+                    "was not contacted: this session was built for " + configuredHost
+                    + " and its credentials are for that server only", "build a session for " + host
+                    + " with SecureMail." + lower + "(\"" + host + "\")", List.of(), null);
         }
         return null;
     }
