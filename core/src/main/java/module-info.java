@@ -8,5 +8,4 @@ module org.securemail.core {
     requires static org.bouncycastle.provider;
 
     exports org.securemail.core;
-    exports org.securemail.core.internal to org.securemail.transport;
 }

@@ -26,9 +26,9 @@ final class Describe {
         }
         return Json.obj()
                 .put("host", h.host()).put("port", h.port())
-                .put("protocol", h.protocol().protocolName())
+                .put("protocol", h.tlsVersion().protocolName())
                 .put("cipherSuite", h.cipherSuite().name())
-                .put("namedGroup", h.namedGroup().orElse(null))
+                .put("namedGroup", h.keyExchange().orElse(null))
                 .put("authenticated", h.isAuthenticated())
                 .put("verifiedHostName", h.verifiedHostName().orElse(null))
                 .put("authenticationFailure", h.authenticationFailure().orElse(null))
@@ -77,7 +77,7 @@ final class Describe {
     }
 
     static String handshakeLine(Handshake h) {
-        return h.protocol().protocolName() + " " + h.cipherSuite().name() + ", group " + h.namedGroup().orElse("unknown")
+        return h.tlsVersion().protocolName() + " " + h.cipherSuite().name() + ", group " + h.keyExchange().orElse("unknown")
                 + (h.isAuthenticated() ? ", verified " + h.verifiedHostName().orElse("")
                 : ", UNAUTHENTICATED (" + h.authenticationFailure().orElse("") + ")")
                 + ", " + h.providerName() + ", " + h.duration().toMillis() + " ms";

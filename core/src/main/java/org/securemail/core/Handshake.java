@@ -6,22 +6,31 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.securemail.policy.CipherSuite;
+import org.securemail.policy.NamedGroup;
 import org.securemail.policy.TlsProvider;
 import org.securemail.policy.TlsVersion;
 
 /**
- * What one TLS handshake negotiated, recorded after it passed every check of the policy: protocol, cipher suite,
+ * What one TLS handshake negotiated, recorded after it passed every check of the policy: TLS version, cipher suite,
  * key-exchange group, the peer's certificate chain, the host name it was verified for, SNI, resumption, provider and
  * duration.
  *
- * <p>Instances are immutable. {@link #toString()} is a one-line summary safe to log: it holds no secret.
+ * <p>An immutable value. The engine records one per connection; tests (of a {@code MailListener}, say) make their
+ * own with {@link #verified} or {@link #unverified} and the {@code with...} methods, each of which returns a copy:
+ *
+ * <pre>{@code
+ * Handshake h = Handshake.verified("mail.example.com", 465, TlsVersion.TLS_1_3, suite, chain, "mail.example.com")
+ *         .withKeyExchange("x25519").withResumed(true);
+ * }</pre>
+ *
+ * <p>{@link #toString()} is a one-line summary safe to log: it holds no secret.
  */
 public final class Handshake {
     private final String host;
     private final int port;
-    private final TlsVersion protocol;
+    private final TlsVersion tlsVersion;
     private final CipherSuite cipherSuite;
-    private final String namedGroup;
+    private final String keyExchange;
     private final List<X509Certificate> peerCertificates;
     private final String verifiedHostName;
     private final String authenticationFailure;
@@ -31,37 +40,132 @@ public final class Handshake {
     private final String providerName;
     private final Duration duration;
 
-    private Handshake(Builder b) {
-        this.host = Objects.requireNonNull(b.host, "host");
-        this.port = b.port;
-        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
-        this.cipherSuite = Objects.requireNonNull(b.cipherSuite, "cipherSuite");
-        this.namedGroup = b.namedGroup;
-        this.peerCertificates = List.copyOf(b.peerCertificates);
-        this.verifiedHostName = b.verifiedHostName;
-        this.authenticationFailure = b.authenticationFailure;
-        this.sniHostName = b.sniHostName;
-        this.resumed = b.resumed;
-        this.provider = Objects.requireNonNull(b.provider, "provider");
-        this.providerName = Objects.requireNonNull(b.providerName, "providerName");
-        this.duration = Objects.requireNonNull(b.duration, "duration");
-        if ((verifiedHostName == null) == (authenticationFailure == null)) {
-            throw new IllegalStateException("a handshake is either verified for a host name or carries an"
-                    + " authentication failure, not both or neither");
+    private Handshake(String host, int port, TlsVersion tlsVersion, CipherSuite cipherSuite, String keyExchange,
+                      List<X509Certificate> peerCertificates, String verifiedHostName, String authenticationFailure,
+                      String sniHostName, boolean resumed, TlsProvider provider, String providerName,
+                      Duration duration) {
+        this.host = Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
         }
+        this.port = port;
+        this.tlsVersion = Objects.requireNonNull(tlsVersion, "tlsVersion");
+        this.cipherSuite = Objects.requireNonNull(cipherSuite, "cipherSuite");
+        this.keyExchange = keyExchange;
+        this.peerCertificates = List.copyOf(peerCertificates);
+        this.verifiedHostName = verifiedHostName;
+        this.authenticationFailure = authenticationFailure;
+        this.sniHostName = sniHostName;
+        this.resumed = resumed;
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.providerName = Objects.requireNonNull(providerName, "providerName");
+        this.duration = Objects.requireNonNull(duration, "duration");
     }
 
     /**
-     * Returns a builder; meant for the engine and for tests.
+     * Returns a handshake in which the server proved {@code verifiedHostName} with a trusted (or pinned) chain. The
+     * provider is the JDK's, SNI carries the verified name, the handshake was full and took no measured time until
+     * the {@code with...} methods say otherwise.
      *
-     * @return a new builder
+     * @param host the host connected to, as the caller named it
+     * @param port the port connected to
+     * @param tlsVersion the negotiated version
+     * @param cipherSuite the negotiated suite
+     * @param peerCertificates the server's chain, leaf first
+     * @param verifiedHostName the name the chain was verified for (normalised: lower case, A-labels, no trailing dot)
+     * @return the handshake
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code port} is outside 0..65535
      */
-    public static Builder builder() {
-        return new Builder();
+    public static Handshake verified(String host, int port, TlsVersion tlsVersion, CipherSuite cipherSuite,
+                                     List<X509Certificate> peerCertificates, String verifiedHostName) {
+        Objects.requireNonNull(verifiedHostName, "verifiedHostName");
+        return new Handshake(host, port, tlsVersion, cipherSuite, null, peerCertificates, verifiedHostName, null,
+                verifiedHostName, false, TlsProvider.JDK, "SunJSSE", Duration.ZERO);
     }
 
     /**
-     * Returns the host the connection was made to, as the caller named it.
+     * Returns a handshake that completed without authenticating the server, as only
+     * {@link org.securemail.policy.SecurityMode#STARTTLS_OPPORTUNISTIC} allows. Defaults as for {@link #verified}.
+     *
+     * @param host the host connected to, as the caller named it
+     * @param port the port connected to
+     * @param tlsVersion the negotiated version
+     * @param cipherSuite the negotiated suite
+     * @param peerCertificates the server's chain, leaf first
+     * @param authenticationFailure why the server could not be authenticated
+     * @return the handshake
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code port} is outside 0..65535
+     */
+    public static Handshake unverified(String host, int port, TlsVersion tlsVersion, CipherSuite cipherSuite,
+                                       List<X509Certificate> peerCertificates, String authenticationFailure) {
+        Objects.requireNonNull(authenticationFailure, "authenticationFailure");
+        return new Handshake(host, port, tlsVersion, cipherSuite, null, peerCertificates, null, authenticationFailure,
+                host, false, TlsProvider.JDK, "SunJSSE", Duration.ZERO);
+    }
+
+    /**
+     * Returns a copy with the key-exchange group as the provider names it ({@code "x25519"}, {@code "ffdhe2048"}, or
+     * {@code "DH 3072-bit"} for a server-chosen TLS 1.2 group).
+     *
+     * @param group the group's name, or null when unknown
+     * @return the copy
+     */
+    public Handshake withKeyExchange(String group) {
+        return new Handshake(host, port, tlsVersion, cipherSuite, group, peerCertificates, verifiedHostName,
+                authenticationFailure, sniHostName, resumed, provider, providerName, duration);
+    }
+
+    /**
+     * Returns a copy with the name sent in the SNI extension.
+     *
+     * @param sniHostName the name, or null when none was sent (connecting to an IP address)
+     * @return the copy
+     */
+    public Handshake withSniHostName(String sniHostName) {
+        return new Handshake(host, port, tlsVersion, cipherSuite, keyExchange, peerCertificates, verifiedHostName,
+                authenticationFailure, sniHostName, resumed, provider, providerName, duration);
+    }
+
+    /**
+     * Returns a copy that says whether an earlier session was resumed.
+     *
+     * @param resumed true for an abbreviated handshake
+     * @return the copy
+     */
+    public Handshake withResumed(boolean resumed) {
+        return new Handshake(host, port, tlsVersion, cipherSuite, keyExchange, peerCertificates, verifiedHostName,
+                authenticationFailure, sniHostName, resumed, provider, providerName, duration);
+    }
+
+    /**
+     * Returns a copy made by another provider.
+     *
+     * @param provider the configured provider
+     * @param providerName the JSSE provider's name, e.g. {@code "BCJSSE"}
+     * @return the copy
+     * @throws NullPointerException if an argument is null
+     */
+    public Handshake withProvider(TlsProvider provider, String providerName) {
+        return new Handshake(host, port, tlsVersion, cipherSuite, keyExchange, peerCertificates, verifiedHostName,
+                authenticationFailure, sniHostName, resumed, provider, providerName, duration);
+    }
+
+    /**
+     * Returns a copy with the time the handshake and its checks took.
+     *
+     * @param duration the time
+     * @return the copy
+     * @throws NullPointerException if {@code duration} is null
+     */
+    public Handshake withDuration(Duration duration) {
+        return new Handshake(host, port, tlsVersion, cipherSuite, keyExchange, peerCertificates, verifiedHostName,
+                authenticationFailure, sniHostName, resumed, provider, providerName, duration);
+    }
+
+    /**
+     * Returns the host the connection was made to, as the caller named it (before normalisation).
      *
      * @return the host
      */
@@ -79,16 +183,16 @@ public final class Handshake {
     }
 
     /**
-     * Returns the negotiated TLS version.
+     * Returns the negotiated TLS version, always one the policy allows.
      *
      * @return the version
      */
-    public TlsVersion protocol() {
-        return protocol;
+    public TlsVersion tlsVersion() {
+        return tlsVersion;
     }
 
     /**
-     * Returns the negotiated cipher suite.
+     * Returns the negotiated cipher suite, always one the policy allows.
      *
      * @return the suite
      */
@@ -97,14 +201,31 @@ public final class Handshake {
     }
 
     /**
-     * Returns the key-exchange group, when the provider lets it be observed: {@code "x25519"}, {@code "secp256r1"},
-     * {@code "ffdhe2048"}, or {@code "DH 3072-bit"} for a server-chosen TLS 1.2 DH group. The JDK provider reports it
-     * for every full handshake; Bouncy Castle does not expose it.
+     * Returns the key-exchange group when it is one of the named groups (RFC 8446 section 4.2.7) and the provider let
+     * it be observed. The JDK provider reports it for every full handshake; Bouncy Castle does not expose it; a
+     * server-chosen TLS 1.2 DH group has no name (see {@link #keyExchange()}).
      *
-     * @return the group, or empty when unknown
+     * @return the group, or empty when unknown or unnamed
      */
-    public Optional<String> namedGroup() {
-        return Optional.ofNullable(namedGroup);
+    public Optional<NamedGroup> namedGroup() {
+        if (keyExchange == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(NamedGroup.ofTlsName(keyExchange));
+        } catch (IllegalArgumentException unnamed) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Returns the key exchange as the provider described it: a named group's TLS name ({@code "x25519"}) or, for a
+     * server-chosen TLS 1.2 DH group, its size ({@code "DH 3072-bit"}).
+     *
+     * @return the description, or empty when the provider did not expose it
+     */
+    public Optional<String> keyExchange() {
+        return Optional.ofNullable(keyExchange);
     }
 
     /**
@@ -117,8 +238,8 @@ public final class Handshake {
     }
 
     /**
-     * Tells whether the server was authenticated: its chain is trusted (or pinned) and names the host.
-     * Only a {@link org.securemail.policy.SecurityMode#STARTTLS_OPPORTUNISTIC} connection can complete without it.
+     * Tells whether the server was authenticated: its chain is trusted (or pinned) and names the host. Only a
+     * {@link org.securemail.policy.SecurityMode#STARTTLS_OPPORTUNISTIC} connection can complete without it.
      *
      * @return true when authenticated
      */
@@ -155,8 +276,8 @@ public final class Handshake {
     }
 
     /**
-     * Tells whether the handshake resumed an earlier session (no certificate exchange took place; the stored chain
-     * was checked again).
+     * Tells whether the handshake resumed an earlier session: no certificate was exchanged, and the stored chain was
+     * bound again to this connection's host and pins.
      *
      * @return true when resumed
      */
@@ -165,7 +286,7 @@ public final class Handshake {
     }
 
     /**
-     * Returns the configured TLS provider.
+     * Returns the provider the policy configured.
      *
      * @return the provider
      */
@@ -183,7 +304,7 @@ public final class Handshake {
     }
 
     /**
-     * Returns how long the handshake took, including the checks after it.
+     * Returns how long the handshake took, the checks after it included.
      *
      * @return the duration
      */
@@ -200,8 +321,8 @@ public final class Handshake {
             return false;
         }
         Handshake h = (Handshake) o;
-        return port == h.port && resumed == h.resumed && host.equals(h.host) && protocol == h.protocol
-                && cipherSuite.equals(h.cipherSuite) && Objects.equals(namedGroup, h.namedGroup)
+        return port == h.port && resumed == h.resumed && host.equals(h.host) && tlsVersion == h.tlsVersion
+                && cipherSuite.equals(h.cipherSuite) && Objects.equals(keyExchange, h.keyExchange)
                 && peerCertificates.equals(h.peerCertificates) && Objects.equals(verifiedHostName, h.verifiedHostName)
                 && Objects.equals(authenticationFailure, h.authenticationFailure)
                 && Objects.equals(sniHostName, h.sniHostName) && provider == h.provider
@@ -210,16 +331,16 @@ public final class Handshake {
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, protocol, cipherSuite, namedGroup, peerCertificates, verifiedHostName,
+        return Objects.hash(host, port, tlsVersion, cipherSuite, keyExchange, peerCertificates, verifiedHostName,
                 authenticationFailure, sniHostName, resumed, provider, providerName, duration);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(host).append(':').append(port).append(' ').append(protocol.protocolName()).append(' ')
+        sb.append(host).append(':').append(port).append(' ').append(tlsVersion.protocolName()).append(' ')
                 .append(cipherSuite.name());
-        sb.append(" group=").append(namedGroup == null ? "unknown" : namedGroup);
+        sb.append(" group=").append(keyExchange == null ? "unknown" : keyExchange);
         if (!peerCertificates.isEmpty()) {
             sb.append(" peer=\"").append(peerCertificates.get(0).getSubjectX500Principal().getName()).append('"');
         }
@@ -233,171 +354,5 @@ public final class Handshake {
         sb.append(" provider=").append(providerName);
         sb.append(' ').append(duration.toMillis()).append(" ms");
         return sb.toString();
-    }
-
-    /** Builds a {@link Handshake}; used by the engine and by tests. */
-    public static final class Builder {
-        private String host;
-        private int port;
-        private TlsVersion protocol;
-        private CipherSuite cipherSuite;
-        private String namedGroup;
-        private List<X509Certificate> peerCertificates = List.of();
-        private String verifiedHostName;
-        private String authenticationFailure;
-        private String sniHostName;
-        private boolean resumed;
-        private TlsProvider provider = TlsProvider.JDK;
-        private String providerName = "SunJSSE";
-        private Duration duration = Duration.ZERO;
-
-        private Builder() {
-        }
-
-        /**
-         * Sets the host and port connected to.
-         *
-         * @param host the host
-         * @param port the port
-         * @return this builder
-         * @throws NullPointerException if {@code host} is null
-         */
-        public Builder peer(String host, int port) {
-            this.host = Objects.requireNonNull(host, "host");
-            this.port = port;
-            return this;
-        }
-
-        /**
-         * Sets the negotiated version.
-         *
-         * @param protocol the version
-         * @return this builder
-         * @throws NullPointerException if {@code protocol} is null
-         */
-        public Builder protocol(TlsVersion protocol) {
-            this.protocol = Objects.requireNonNull(protocol, "protocol");
-            return this;
-        }
-
-        /**
-         * Sets the negotiated suite.
-         *
-         * @param cipherSuite the suite
-         * @return this builder
-         * @throws NullPointerException if {@code cipherSuite} is null
-         */
-        public Builder cipherSuite(CipherSuite cipherSuite) {
-            this.cipherSuite = Objects.requireNonNull(cipherSuite, "cipherSuite");
-            return this;
-        }
-
-        /**
-         * Sets the observed key-exchange group.
-         *
-         * @param namedGroup the group name, or null when unknown
-         * @return this builder
-         */
-        public Builder namedGroup(String namedGroup) {
-            this.namedGroup = namedGroup;
-            return this;
-        }
-
-        /**
-         * Sets the peer's chain, leaf first.
-         *
-         * @param peerCertificates the chain
-         * @return this builder
-         * @throws NullPointerException if {@code peerCertificates} is null
-         */
-        public Builder peerCertificates(List<X509Certificate> peerCertificates) {
-            this.peerCertificates = List.copyOf(peerCertificates);
-            return this;
-        }
-
-        /**
-         * Marks the server as authenticated for a host name.
-         *
-         * @param verifiedHostName the normalised host name
-         * @return this builder
-         * @throws NullPointerException if {@code verifiedHostName} is null
-         */
-        public Builder verifiedHostName(String verifiedHostName) {
-            this.verifiedHostName = Objects.requireNonNull(verifiedHostName, "verifiedHostName");
-            this.authenticationFailure = null;
-            return this;
-        }
-
-        /**
-         * Marks the server as not authenticated, for an opportunistic connection.
-         *
-         * @param authenticationFailure why it could not be authenticated
-         * @return this builder
-         * @throws NullPointerException if {@code authenticationFailure} is null
-         */
-        public Builder unauthenticated(String authenticationFailure) {
-            this.authenticationFailure = Objects.requireNonNull(authenticationFailure, "authenticationFailure");
-            this.verifiedHostName = null;
-            return this;
-        }
-
-        /**
-         * Sets the SNI name sent.
-         *
-         * @param sniHostName the name, or null when none was sent
-         * @return this builder
-         */
-        public Builder sniHostName(String sniHostName) {
-            this.sniHostName = sniHostName;
-            return this;
-        }
-
-        /**
-         * Sets whether the session was resumed.
-         *
-         * @param resumed true when resumed
-         * @return this builder
-         */
-        public Builder resumed(boolean resumed) {
-            this.resumed = resumed;
-            return this;
-        }
-
-        /**
-         * Sets the provider.
-         *
-         * @param provider the configured provider
-         * @param providerName the JSSE provider's name
-         * @return this builder
-         * @throws NullPointerException if an argument is null
-         */
-        public Builder provider(TlsProvider provider, String providerName) {
-            this.provider = Objects.requireNonNull(provider, "provider");
-            this.providerName = Objects.requireNonNull(providerName, "providerName");
-            return this;
-        }
-
-        /**
-         * Sets the duration.
-         *
-         * @param duration how long the handshake took
-         * @return this builder
-         * @throws NullPointerException if {@code duration} is null
-         */
-        public Builder duration(Duration duration) {
-            this.duration = Objects.requireNonNull(duration, "duration");
-            return this;
-        }
-
-        /**
-         * Builds the handshake record.
-         *
-         * @return the handshake
-         * @throws NullPointerException if the peer, protocol or suite is missing
-         * @throws IllegalStateException if neither a verified host name nor an authentication failure was set
-         */
-        public Handshake build() {
-            return new Handshake(this);
-        }
     }
 }

@@ -89,12 +89,12 @@ public final class TlsConnector {
      * @param host the host name the server must prove (and SNI carries)
      * @param port the port connected to, for messages
      * @param mode the security mode
-     * @return the TLS socket, implementing {@link PolicyEnforcedSocket}
+     * @return the TLS socket, its handshake available from {@link PolicyEnforcedSocket#handshake()} once done
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT}
      * @throws IOException if the provider cannot create the socket
      */
-    public SSLSocket layer(Socket connected, String host, int port, SecurityMode mode) throws IOException {
+    public PolicyEnforcedSocket layer(Socket connected, String host, int port, SecurityMode mode) throws IOException {
         return layer(connected, host, port, mode, PlaintextFilter.NONE);
     }
 
@@ -108,12 +108,12 @@ public final class TlsConnector {
      * @param port the port connected to, for messages
      * @param mode the security mode
      * @param filter sees the decrypted streams; {@link PlaintextFilter#NONE} for none
-     * @return the TLS socket, implementing {@link PolicyEnforcedSocket}
+     * @return the TLS socket, its handshake available from {@link PolicyEnforcedSocket#handshake()} once done
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT}
      * @throws IOException if the provider cannot create the socket
      */
-    public SSLSocket layer(Socket connected, String host, int port, SecurityMode mode, PlaintextFilter filter)
+    public PolicyEnforcedSocket layer(Socket connected, String host, int port, SecurityMode mode, PlaintextFilter filter)
             throws IOException {
         Objects.requireNonNull(connected, "connected");
         Objects.requireNonNull(host, "host");
@@ -129,14 +129,14 @@ public final class TlsConnector {
      * @param mode the security mode, usually {@link SecurityMode#IMPLICIT_TLS}
      * @param connectTimeout how long to wait for the TCP connection
      * @param readTimeout how long any read, the handshake's included, may wait
-     * @return the connected TLS socket, implementing {@link PolicyEnforcedSocket}, its handshake recorded
+     * @return the connected TLS socket, its handshake recorded
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code mode} is {@link SecurityMode#INSECURE_CLEARTEXT} or a timeout is not
      *     positive
      * @throws TlsRefusedException if the server does not meet the policy
      * @throws IOException if the connection fails or times out
      */
-    public SSLSocket connect(String host, int port, SecurityMode mode, Duration connectTimeout, Duration readTimeout)
+    public PolicyEnforcedSocket connect(String host, int port, SecurityMode mode, Duration connectTimeout, Duration readTimeout)
             throws IOException {
         Objects.requireNonNull(host, "host");
         checkMode(mode);
@@ -147,7 +147,7 @@ public final class TlsConnector {
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), connectMillis);
             plain.setSoTimeout(readMillis);
-            SSLSocket tls = context.layer(plain, host, port, true, mode);
+            PolicyEnforcedSocket tls = context.layer(plain, host, port, true, mode);
             tls.startHandshake();
             return tls;
         } catch (IOException | RuntimeException e) {

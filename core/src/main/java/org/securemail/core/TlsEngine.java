@@ -1,26 +1,52 @@
 package org.securemail.core;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.securemail.policy.TlsPolicy;
 
 /**
  * Holds one {@link TlsConnector} per {@link TlsPolicy}: an {@code SSLContext} is built the first time a policy is
- * used and reused afterwards (so TLS sessions can be resumed). Thread-safe. Share one engine across an application;
- * an engine holds no global state, and two engines share nothing.
+ * used and reused afterwards (so TLS sessions can be resumed). Thread-safe. Two engines share nothing; neither reads
+ * nor changes any JVM-wide setting.
+ *
+ * <p>SecureMail's clients use {@link #shared()} unless given an engine, so that every client with an equal policy
+ * resumes the TLS sessions of the others: a new sender per message costs a resumed handshake, not a full one. An
+ * engine keeps the connectors of its {@value #MAX_POLICIES} most recently used policies; a client keeps using its own
+ * connector after it is evicted.
  *
  * <pre>{@code
  * TlsEngine engine = TlsEngine.create();
- * SSLSocket socket = engine.connector(TlsPolicy.MODERN)
+ * PolicyEnforcedSocket socket = engine.connector(TlsPolicy.MODERN)
  *         .connect("mail.example.com", 465, SecurityMode.IMPLICIT_TLS, Duration.ofSeconds(10), Duration.ofSeconds(30));
- * Handshake handshake = ((PolicyEnforcedSocket) socket).handshake().orElseThrow();
+ * Handshake handshake = socket.handshake().orElseThrow();
  * }</pre>
  */
 public final class TlsEngine {
-    private final ConcurrentMap<TlsPolicy, TlsConnector> connectors = new ConcurrentHashMap<>();
+    /** How many policies' connectors an engine keeps. */
+    public static final int MAX_POLICIES = 64;
+
+    private static final TlsEngine SHARED = new TlsEngine();
+
+    private final Map<TlsPolicy, TlsConnector> connectors = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TlsPolicy, TlsConnector> eldest) {
+            return size() > MAX_POLICIES;
+        }
+    };
 
     private TlsEngine() {
+    }
+
+    /**
+     * Returns the engine that SecureMail's clients use when none is given: one per class loader that loaded
+     * SecureMail. Sessions cached in it are resumed only by connections under an equal policy, and every resumed
+     * session is checked again against the connection's host name and pins.
+     *
+     * @return the shared engine
+     */
+    public static TlsEngine shared() {
+        return SHARED;
     }
 
     /**
@@ -43,6 +69,8 @@ public final class TlsEngine {
      */
     public TlsConnector connector(TlsPolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        return connectors.computeIfAbsent(policy, TlsConnector::new);
+        synchronized (connectors) {
+            return connectors.computeIfAbsent(policy, TlsConnector::new);
+        }
     }
 }

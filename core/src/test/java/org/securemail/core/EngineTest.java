@@ -91,7 +91,7 @@ class EngineTest {
              SSLSocket s = tls12.connect("localhost", server.port(), SecurityMode.IMPLICIT_TLS, Duration.ofSeconds(5),
                      Duration.ofSeconds(5))) {
             Handshake h = ((PolicyEnforcedSocket) s).handshake().orElseThrow();
-            assertThat(h.protocol()).isEqualTo(org.securemail.policy.TlsVersion.TLS_1_2);
+            assertThat(h.tlsVersion()).isEqualTo(org.securemail.policy.TlsVersion.TLS_1_2);
             assertThat(h.cipherSuite()).isEqualTo(gcm128);
         }
         assertThatThrownBy(() -> connector.restrictedTo(List.of(org.securemail.policy.TlsVersion.TLS_1_2),

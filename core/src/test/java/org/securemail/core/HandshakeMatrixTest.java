@@ -12,8 +12,10 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.securemail.policy.ClientCertificate;
+import org.securemail.policy.NamedGroup;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
@@ -99,7 +101,7 @@ class HandshakeMatrixTest {
                      SecurityMode.IMPLICIT_TLS)) {
             assertThat(readLine(socket)).isEqualTo("hello");
             Handshake h = handshakeOf(socket);
-            assertThat(h.protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(h.tlsVersion()).isEqualTo(TlsVersion.TLS_1_3);
             assertThat(h.cipherSuite().name()).startsWith("TLS_AES_");
             assertThat(h.isAuthenticated()).isTrue();
             assertThat(h.verifiedHostName()).contains("localhost");
@@ -109,7 +111,7 @@ class HandshakeMatrixTest {
             assertThat(h.providerName()).isEqualTo(provider == TlsProvider.JDK ? "SunJSSE" : "BCJSSE");
             assertThat(h.peerCertificates()).containsExactlyElementsOf(good.chain());
             if (provider == TlsProvider.JDK) {
-                assertThat(h.namedGroup()).contains("x25519");
+                assertThat(h.namedGroup()).contains(NamedGroup.X25519);
             }
             assertThat(h.toString()).contains("TLSv1.3").contains("verified=localhost");
             assertThat(server.nextResult(TIMEOUT).protocol).isEqualTo("TLSv1.3");
@@ -125,10 +127,10 @@ class HandshakeMatrixTest {
                      SecurityMode.IMPLICIT_TLS)) {
             assertThat(readLine(socket)).isEqualTo("hello");
             Handshake h = handshakeOf(socket);
-            assertThat(h.protocol()).isEqualTo(TlsVersion.TLS_1_2);
+            assertThat(h.tlsVersion()).isEqualTo(TlsVersion.TLS_1_2);
             assertThat(h.cipherSuite().name()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
             if (provider == TlsProvider.JDK) {
-                assertThat(h.namedGroup()).contains("x25519");
+                assertThat(h.namedGroup()).contains(NamedGroup.X25519);
             }
         }
     }
@@ -149,6 +151,58 @@ class HandshakeMatrixTest {
                 assertThat(h.isAuthenticated()).isTrue();
                 assertThat(h.peerCertificates()).isNotEmpty();
             }
+        }
+    }
+
+    /**
+     * A session that an opportunistic connection set up without authenticating the server sits in the same
+     * SSLContext's cache: a connection that requires authentication to the same host and port must not inherit it.
+     */
+    @ParameterizedTest
+    @CsvSource({"JDK,TLSv1.2", "JDK,TLSv1.3", "BOUNCY_CASTLE,TLSv1.2", "BOUNCY_CASTLE,TLSv1.3"})
+    void unauthenticatedOpportunisticSession_notTrustedByARequiredConnection(TlsProvider provider, String version)
+            throws Exception {
+        TestPki.Issued selfSigned = pki.localhostLeaf().selfSigned().issue();
+        TlsPolicy policy = policy(provider).build();
+        try (TlsTestServer server = TlsTestServer.builder(selfSigned).protocols(version).start()) {
+            try (SSLSocket first = connect(policy, "localhost", server.port(), SecurityMode.STARTTLS_OPPORTUNISTIC)) {
+                assertThat(readLine(first)).isEqualTo("hello");
+                assertThat(handshakeOf(first).isAuthenticated()).isFalse();
+            }
+            for (int i = 0; i < 2; i++) {
+                Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                        () -> connect(policy, "localhost", server.port(), SecurityMode.IMPLICIT_TLS).close());
+                assertThat(t).isInstanceOf(TlsRefusedException.class);
+                assertThat(((TlsRefusedException) t).reason()).isEqualTo(TlsRefusalReason.CERTIFICATE_SELF_SIGNED);
+            }
+        }
+    }
+
+    /** An authenticated session is resumed, and still bound to the connection's own host name and policy. */
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void verifiedSession_resumedOnlyForItsHostAndPolicy(TlsProvider provider) throws Exception {
+        TestPki.Issued nameOnly = pki.leaf().dnsNames("localhost").issue();
+        TlsPolicy policy = policy(provider).build();
+        TlsPolicy pinnedElsewhere = policy(provider).trust(TrustSource.pinnedKeys(
+                TrustSource.spkiPin(pki.localhostLeaf().selfSigned().issue().certificate()))).build();
+        try (TlsTestServer server = TlsTestServer.builder(nameOnly).protocols("TLSv1.2").start()) {
+            for (int i = 0; i < 2; i++) {
+                try (SSLSocket ok = connect(policy, "localhost", server.port(), SecurityMode.IMPLICIT_TLS)) {
+                    assertThat(readLine(ok)).isEqualTo("hello");
+                    assertThat(handshakeOf(ok).isResumed()).isEqualTo(i == 1);
+                    assertThat(handshakeOf(ok).verifiedHostName()).contains("localhost");
+                }
+            }
+            Throwable otherName = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> connect(policy, "127.0.0.1", server.port(), SecurityMode.IMPLICIT_TLS).close());
+            assertThat(otherName).isInstanceOf(TlsRefusedException.class);
+            assertThat(((TlsRefusedException) otherName).reason()).isEqualTo(TlsRefusalReason.HOST_NAME_MISMATCH);
+            Throwable otherPolicy = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> connect(pinnedElsewhere, "localhost", server.port(), SecurityMode.IMPLICIT_TLS).close());
+            assertThat(otherPolicy).isInstanceOf(TlsRefusedException.class);
+            assertThat(((TlsRefusedException) otherPolicy).reason())
+                    .isEqualTo(TlsRefusalReason.CERTIFICATE_PIN_MISMATCH);
         }
     }
 
@@ -305,7 +359,7 @@ class HandshakeMatrixTest {
              SSLSocket socket = connect(p521, "localhost", server.port(), SecurityMode.IMPLICIT_TLS)) {
             Handshake h = handshakeOf(socket);
             if (provider == TlsProvider.JDK) {
-                assertThat(h.namedGroup()).contains("secp521r1");
+                assertThat(h.namedGroup()).contains(NamedGroup.SECP521R1);
             }
         }
     }

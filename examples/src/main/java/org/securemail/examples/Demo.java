@@ -80,8 +80,8 @@ public final class Demo {
             out.println("Delivered: " + report.finalReply());
             out.println("  accepted for      " + report.accepted());
             out.println("  mode              " + report.endpoint().mode());
-            out.println("  TLS               " + tls.protocol().protocolName() + " " + tls.cipherSuite()
-                    + ", group " + tls.namedGroup().orElse("unknown"));
+            out.println("  TLS               " + tls.tlsVersion().protocolName() + " " + tls.cipherSuite()
+                    + ", group " + tls.keyExchange().orElse("unknown"));
             out.println("  server verified   " + tls.verifiedHostName().orElse("no") + " (SNI "
                     + tls.sniHostName().orElse("none") + "), certificate \""
                     + tls.peerCertificates().get(0).getSubjectX500Principal().getName() + "\"");

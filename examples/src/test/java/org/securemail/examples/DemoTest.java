@@ -18,7 +18,7 @@ class DemoTest {
         DeliveryReport report = Demo.run(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
         assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
-        assertThat(report.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+        assertThat(report.endpoint().handshake().orElseThrow().tlsVersion()).isEqualTo(TlsVersion.TLS_1_3);
         assertThat(report.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
         assertThat(out).contains("Delivered: 250").contains("TLSv1.3").contains("server verified   localhost")
                 .contains("Subject: Hello from SecureMail");

@@ -55,7 +55,7 @@ class ModulePathTest {
             "                m.setText(\"hello\");",
             "                DeliveryReport r = sender.send(m);",
             "                System.out.println(\"sent \" + provider + \" \"",
-            "                        + r.endpoint().handshake().orElseThrow().protocol()",
+            "                        + r.endpoint().handshake().orElseThrow().tlsVersion()",
             "                        + \" \" + sender.session().getTransport(\"smtp\").getClass().getModule().getName());",
             "            }",
             "        }",

@@ -50,7 +50,7 @@ class PostfixSendTest {
     }
 
     static void assertModernTls(Handshake h) {
-        assertThat(h.protocol()).isIn(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
+        assertThat(h.tlsVersion()).isIn(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
         assertThat(h.cipherSuite().keyExchange()).isNotNull();
         assertThat(h.cipherSuite().isAead()).isTrue();
         assertThat(h.isAuthenticated()).isTrue();
@@ -100,7 +100,7 @@ class PostfixSendTest {
         try (SmtpSender sender = sender("smtp.submission.starttls", SecurityMode.STARTTLS_REQUIRED,
                 TlsPolicy.RESTRICTED, TlsProvider.JDK).credentials(Credentials.password(ENV.user(), ENV.password()))
                 .build()) {
-            assertThat(sendAndAwait(sender).endpoint().handshake().orElseThrow().protocol())
+            assertThat(sendAndAwait(sender).endpoint().handshake().orElseThrow().tlsVersion())
                     .isEqualTo(TlsVersion.TLS_1_3);
         }
     }

@@ -127,7 +127,7 @@ public final class MailEndpoint {
     @Override
     public String toString() {
         return protocol + " " + host + ":" + port + " " + mode + (handshake == null ? ""
-                : " " + handshake.protocol().protocolName() + " " + handshake.cipherSuite().name()
+                : " " + handshake.tlsVersion().protocolName() + " " + handshake.cipherSuite().name()
                 + (handshake.isAuthenticated() ? "" : " UNAUTHENTICATED"));
     }
 }

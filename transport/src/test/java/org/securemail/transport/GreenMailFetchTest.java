@@ -86,7 +86,7 @@ class GreenMailFetchTest {
         try (ImapFetcher imap = imap().policy(Fixtures.policy(provider)).build()) {
             assertThat(imap.folders()).contains("INBOX");
             assertThat(imap.endpoint().handshake().orElseThrow().provider()).isEqualTo(provider);
-            assertThat(imap.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(imap.endpoint().handshake().orElseThrow().tlsVersion()).isEqualTo(TlsVersion.TLS_1_3);
             try (ImapMailbox inbox = imap.openFolder("INBOX")) {
                 assertThat(inbox.messageCount()).isEqualTo(3);
                 List<MessageSummary> newest = inbox.newest(2);

@@ -387,7 +387,7 @@ class ImapSecurityTest {
              ImapFetcher imap = FetchFixtures.imap(server.port(), SecurityMode.IMPLICIT_TLS).build()) {
             imap.folders();
             try (ImapMailbox a = imap.openFolder("INBOX"); ImapMailbox b = imap.openFolder("Archive")) {
-                assertThat(a.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+                assertThat(a.endpoint().handshake().orElseThrow().tlsVersion()).isEqualTo(TlsVersion.TLS_1_3);
                 assertThat(b.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
                 assertThat(a.endpoint().handshake().orElseThrow()).isNotSameAs(b.endpoint().handshake().orElseThrow());
             }

@@ -220,6 +220,19 @@ class SmtpOutcomeTest {
     }
 
     @Test
+    void pooledConnectionReusedAtOnce_noNoopRoundTrip() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start();
+             SmtpSender sender = sender(server)) {
+            for (int i = 0; i < 5; i++) {
+                sender.send(Fixtures.message("msg " + i));
+            }
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.tlsLines()).noneMatch(l -> l.toUpperCase(java.util.Locale.ROOT).startsWith("NOOP"));
+            assertThat(server.messages()).hasSize(5);
+        }
+    }
+
+    @Test
     void pooledConnectionBreaksAtMailFrom_resentOnANewConnection_neverTwice() throws Exception {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).dropOn("MAIL", 2).start();
              SmtpSender sender = sender(server)) {

@@ -63,7 +63,7 @@ class SubethaSendTest {
             assertThat(report.endpoint().mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
             assertThat(report.isEncrypted()).isTrue();
             assertThat(report.endpoint().handshake().orElseThrow().verifiedHostName()).contains("localhost");
-            assertThat(report.endpoint().handshake().orElseThrow().protocol()).isEqualTo(TlsVersion.TLS_1_3);
+            assertThat(report.endpoint().handshake().orElseThrow().tlsVersion()).isEqualTo(TlsVersion.TLS_1_3);
             assertThat(report.endpoint().handshake().orElseThrow().provider()).isEqualTo(provider);
             assertThat(report.accepted()).containsExactly(new InternetAddress("rcpt@example.test"));
             assertThat(report.rejected()).isEmpty();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link TlsRefusedException} naming the rule. Calling it again is a no-op, never a renegotiation or key update.
  * Reading, writing or asking for the session before the handshake first runs it.
  */
-public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforcedSocket {
+public final class EnforcingSSLSocket extends PolicyEnforcedSocket {
     private static final Logger LOG = LoggerFactory.getLogger("org.securemail.core.handshake");
 
     private final SSLSocket delegate;
@@ -485,6 +485,6 @@ public final class EnforcingSSLSocket extends SSLSocket implements PolicyEnforce
     public String toString() {
         Handshake h = handshake;
         return "SecureMail TLS socket to " + state.host + ":" + state.port + " (" + state.mode + ", "
-                + (h != null ? h.protocol().protocolName() + " " + h.cipherSuite() : "no handshake yet") + ")";
+                + (h != null ? h.tlsVersion().protocolName() + " " + h.cipherSuite() : "no handshake yet") + ")";
     }
 }

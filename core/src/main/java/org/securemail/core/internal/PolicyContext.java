@@ -51,10 +51,13 @@ public final class PolicyContext {
     private final String[] schemes;
     /** Sockets whose handshake is under way, for the trust and key managers; shared with narrowed contexts. */
     private final ConcurrentHashMap<Socket, ConnectionState> handshaking;
+    /** Host and chain pairs that passed the full check, for resumed sessions; shared with narrowed contexts. */
+    private final VerifiedBindings verified;
 
     private PolicyContext(PolicyContext base, String[] protocols, String[] suites) {
         this.policy = base.policy;
         this.handshaking = base.handshaking;
+        this.verified = base.verified;
         this.verifier = base.verifier;
         this.sslContext = base.sslContext;
         this.providerName = base.providerName;
@@ -108,6 +111,7 @@ public final class PolicyContext {
     public PolicyContext(TlsPolicy policy) {
         this.policy = policy;
         this.handshaking = new ConcurrentHashMap<>();
+        this.verified = new VerifiedBindings();
         this.verifier = new CertificateVerifier(policy);
         this.sslContext = newContext(policy, verifier, handshaking);
         this.providerName = sslContext.getProvider().getName();
@@ -252,8 +256,6 @@ public final class PolicyContext {
     Handshake verifyAfterHandshake(SSLSocket s, ConnectionState state, long startNanos) throws TlsRefusedException {
         SSLSession session = s.getSession();
         boolean resumed = !state.isCertificateChecked();
-        Handshake.Builder partial = Handshake.builder().peer(state.host, state.port)
-                .provider(policy.provider(), providerName).sniHostName(state.sniHostName).resumed(resumed);
         TlsVersion version;
         try {
             version = TlsVersion.ofProtocolName(session.getProtocol());
@@ -266,7 +268,6 @@ public final class PolicyContext {
                     + " server negotiated " + version.protocolName() + ", the policy requires "
                     + policy.minimumVersion().protocolName() + " or newer", null);
         }
-        partial.protocol(version);
         CipherSuite suite;
         try {
             suite = CipherSuite.of(session.getCipherSuite());
@@ -278,7 +279,6 @@ public final class PolicyContext {
             throw refused(state, TlsRefusalReason.NO_SHARED_CIPHER_SUITE, "cipher suite not allowed by the policy:"
                     + " the server negotiated " + suite, null);
         }
-        partial.cipherSuite(suite);
         List<X509Certificate> chain = new ArrayList<>();
         try {
             for (Certificate c : session.getPeerCertificates()) {
@@ -288,27 +288,45 @@ public final class PolicyContext {
             throw refused(state, TlsRefusalReason.HANDSHAKE_FAILED, "server was not authenticated by a certificate"
                     + " (" + e.getMessage() + ")", null);
         }
-        partial.peerCertificates(chain);
         String group = state.keyExchangeGroup();
-        partial.namedGroup(group);
         try {
-            PolicyTrustManager.check(verifier, state, chain);
+            if (!resumed) {
+                // The trust manager checked this chain during the handshake; it must be the chain the session holds.
+                if (!chain.equals(state.peerCertificates())) {
+                    throw refused(state, TlsRefusalReason.HANDSHAKE_FAILED, "the session's certificate chain is not"
+                            + " the one checked during the handshake", null);
+                }
+            } else if (verified.contains(state.normalizedHost, chain, System.currentTimeMillis())) {
+                // Resumed: this chain passed the full check for this host under this SSLContext's policy, and has
+                // not expired since. Binding it to the host is all that is left to do.
+                state.peerCertificates(chain);
+                state.certificateChecked(null);
+            } else {
+                PolicyTrustManager.check(verifier, state, chain);
+            }
         } catch (CertificateException e) {
             Refusal r = state.refusal();
-            Handshake h = partial.unauthenticated(r.detail())
-                    .duration(Duration.ofNanos(System.nanoTime() - startNanos)).build();
+            Handshake h = details(Handshake.unverified(state.host, state.port, version, suite, chain, r.detail()),
+                    state, group, resumed, startNanos);
             throw new TlsRefusedException(r.reason(), state.host, state.port, state.mode, r.detail(), h, chain, e);
         }
         if (group != null && !groupAllowed(group)) {
             throw refused(state, TlsRefusalReason.WEAK_KEY_EXCHANGE, "key-exchange group not allowed by the policy:"
                     + " the server chose " + group + ", the policy allows " + Arrays.toString(groups), null);
         }
-        if (state.authenticationFailure() != null) {
-            partial.unauthenticated(state.authenticationFailure());
-        } else {
-            partial.verifiedHostName(state.normalizedHost);
+        if (state.authenticationFailure() == null && !resumed) {
+            verified.add(state.normalizedHost, chain);
         }
-        return partial.duration(Duration.ofNanos(System.nanoTime() - startNanos)).build();
+        Handshake h = state.authenticationFailure() != null
+                ? Handshake.unverified(state.host, state.port, version, suite, chain, state.authenticationFailure())
+                : Handshake.verified(state.host, state.port, version, suite, chain, state.normalizedHost);
+        return details(h, state, group, resumed, startNanos);
+    }
+
+    private Handshake details(Handshake h, ConnectionState state, String group, boolean resumed, long startNanos) {
+        return h.withKeyExchange(group).withSniHostName(state.sniHostName).withResumed(resumed)
+                .withProvider(policy.provider(), providerName)
+                .withDuration(Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     private boolean groupAllowed(String group) {
