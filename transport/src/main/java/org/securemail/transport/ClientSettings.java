@@ -292,7 +292,7 @@ final class ClientSettings {
             if (mode == SecurityMode.INSECURE_CLEARTEXT) {
                 checkInsecureHost(host, protocol.name().toLowerCase(Locale.ROOT));
             }
-            ClientSettings s = new ClientSettings(this, engine != null ? engine : TlsEngine.create());
+            ClientSettings s = new ClientSettings(this, engine != null ? engine : TlsEngine.shared());
             warnIfPortContradictsMode(LOG, protocol.name().toLowerCase(Locale.ROOT), host, s.port,
                     mode);
             if (mode == SecurityMode.INSECURE_CLEARTEXT) {

@@ -75,26 +75,19 @@ public final class Credentials {
     }
 
     /**
-
-     * Returns the user name.
-
+     * Returns the user name sent with AUTH (or USER/LOGIN), exactly as given: never trimmed or case-folded.
      *
-
      * @return the user name
-
      */
     public String user() {
         return user;
     }
 
     /**
-
-     * Returns the kind of secret.
-
+     * Returns whether these credentials hold a password (sent with AUTH PLAIN or LOGIN) or an OAuth 2.0 token
+     * supplier (sent with XOAUTH2, a fresh token asked for on every connection).
      *
-
      * @return the kind of secret
-
      */
     public Kind kind() {
         return kind;
@@ -128,13 +121,9 @@ public final class Credentials {
     }
 
     /**
-
-     * Returns {@code Credentials{user=..., PASSWORD}}: never the secret.
-
+     * Returns the user and the kind of secret, never the secret itself, so that credentials can be logged.
      *
-
-     * @return {@code Credentials{user=..., PASSWORD}}: never the secret
-
+     * @return {@code Credentials{user=..., PASSWORD}} or {@code Credentials{user=..., OAUTH2}}
      */
     @Override
     public String toString() {

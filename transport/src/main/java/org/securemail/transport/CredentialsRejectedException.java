@@ -2,6 +2,7 @@ package org.securemail.transport;
 
 import jakarta.mail.AuthenticationFailedException;
 import java.util.Objects;
+import org.securemail.transport.internal.Failures;
 import org.securemail.policy.SecurityMode;
 
 /**
@@ -28,13 +29,13 @@ public final class CredentialsRejectedException extends AuthenticationFailedExce
     public CredentialsRejectedException(MailEndpoint endpoint, String user, String serverReply, Exception cause) {
         super(Objects.requireNonNull(endpoint, "endpoint").host() + ":" + endpoint.port()
                 + " rejected the credentials of " + user
-                + (serverReply == null || serverReply.isBlank() ? "" : ": " + DeliveryException.oneLine(serverReply))
+                + (serverReply == null || serverReply.isBlank() ? "" : ": " + Failures.oneLine(serverReply))
                 + " (mode " + endpoint.mode() + "); check the user name and password or token; "
                 + (endpoint.mode() == SecurityMode.INSECURE_CLEARTEXT ? "they were sent without TLS (insecure local"
                 + " development mode, to this machine only)" : "they were sent only inside TLS"), cause);
         this.endpoint = endpoint;
         this.user = user;
-        this.serverReply = serverReply == null ? null : DeliveryException.oneLine(serverReply);
+        this.serverReply = serverReply == null ? null : Failures.oneLine(serverReply);
     }
 
     @Override

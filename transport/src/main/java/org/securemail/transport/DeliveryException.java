@@ -4,6 +4,7 @@ import jakarta.mail.Address;
 import jakarta.mail.SendFailedException;
 import java.util.Objects;
 import java.util.Optional;
+import org.securemail.transport.internal.Failures;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,15 +40,11 @@ public abstract class DeliveryException extends SendFailedException implements M
     protected DeliveryException(MailEndpoint endpoint, String what, int replyCode, String serverReply, String fix,
                                 Exception cause, Address[] validUnsent, Address[] invalid) {
         super(endpoint.host() + ":" + endpoint.port() + " " + Objects.requireNonNull(what, "what")
-                + (serverReply == null ? "" : ": " + oneLine(serverReply)) + " (mode " + endpoint.mode() + ")"
+                + (serverReply == null ? "" : ": " + Failures.oneLine(serverReply)) + " (mode " + endpoint.mode() + ")"
                 + (fix == null ? "" : "; " + fix), cause, null, validUnsent, invalid);
         this.endpoint = endpoint;
         this.replyCode = replyCode;
         this.serverReply = serverReply == null ? null : serverReply.trim();
-    }
-
-    static String oneLine(String reply) {
-        return reply.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
     }
 
     @Override

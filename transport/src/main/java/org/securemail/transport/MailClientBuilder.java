@@ -92,7 +92,9 @@ public abstract class MailClientBuilder<B extends MailClientBuilder<B>> {
     }
 
     /**
-     * Shares a TLS engine (its SSLContext cache, and so its TLS sessions) with other clients.
+     * Uses a TLS engine (its SSLContext cache, and so its TLS sessions) other than {@link TlsEngine#shared()}, which
+     * every client uses by default. Give a client its own {@link TlsEngine#create()} to keep its TLS sessions apart
+     * from the rest of the application's.
      *
      * @param engine the engine
      * @return this builder

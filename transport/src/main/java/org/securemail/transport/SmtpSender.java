@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class SmtpSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("org.securemail.transport.smtp");
 
+    /** A pooled connection idle longer than this is checked with NOOP before it carries a message. */
+    static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(5);
+
     private final ClientSettings spec;
     private final int maxConnections;
     private final Duration idleTimeout;
@@ -67,8 +70,9 @@ public final class SmtpSender implements AutoCloseable {
             }
 
             @Override
-            public boolean healthy(HardenedSmtpTransport t) {
-                return t.isConnected();
+            public boolean healthy(HardenedSmtpTransport t, boolean thorough) {
+                // isConnected() sends NOOP and waits for the reply: a round trip, so only after a long idle.
+                return thorough ? t.isConnected() : t.isOpen();
             }
 
             @Override
@@ -79,7 +83,7 @@ public final class SmtpSender implements AutoCloseable {
                     // closing a connection we no longer use
                 }
             }
-        }, maxConnections, idleTimeout, borrowTimeout);
+        }, maxConnections, idleTimeout, CHECK_AFTER_IDLE, borrowTimeout);
     }
 
     /**

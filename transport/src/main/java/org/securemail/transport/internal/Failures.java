@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -189,8 +190,13 @@ public final class Failures {
         return null;
     }
 
-    /** Returns a server reply on one line, without its line breaks. */
-    static String oneLine(String s) {
+    /**
+     * Returns a server reply on one line: trimmed, each line break (with the spaces around it) shown as " | ".
+     *
+     * @param s the reply, or null
+     * @return the flattened reply, "" for null
+     */
+    public static String oneLine(String s) {
         return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
     }
 
@@ -317,10 +323,14 @@ public final class Failures {
                 "the server may or may not have accepted the message: retrying may deliver it twice", e, null, null);
     }
 
-    /** Whether a failure happened at the I/O level (not a reply). */
+    /** Whether a failure happened at the I/O level (not a reply): it is or wraps an I/O failure or a timeout. */
     static boolean isIo(Throwable e) {
         for (Throwable t : chain(e)) {
             if (t instanceof IOException) {
+                return true;
+            }
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains("timed out")) {
                 return true;
             }
         }

@@ -140,7 +140,7 @@ public class HardenedImapProtocol extends IMAPProtocol {
         Object w = props == null ? null : props.get(MailWiring.PROPERTY);
         SecurityMode mode = w instanceof MailWiring ? ((MailWiring) w).mode() : SecurityMode.STARTTLS_REQUIRED;
         if (r instanceof IMAPResponse && ((IMAPResponse) r).keyEquals("PREAUTH") && mode.requiresTls() && !isSSL()) {
-            throw new PreauthRefused(oneLine(r.toString()));
+            throw new PreauthRefused(Failures.oneLine(r.toString()));
         }
         super.processGreeting(r);
     }
@@ -191,11 +191,7 @@ public class HardenedImapProtocol extends IMAPProtocol {
             int space = s.indexOf(' ', 2);
             return (space > 0 ? s.substring(0, space) : s) + " FETCH [" + s.length() + " bytes not logged]";
         }
-        s = oneLine(s);
+        s = Failures.oneLine(s);
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
-
-    static String oneLine(String s) {
-        return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
     }
 }

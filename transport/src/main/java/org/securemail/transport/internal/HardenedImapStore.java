@@ -193,7 +193,7 @@ public class HardenedImapStore extends IMAPStore {
             latest = ctx;
             if (LOG.isInfoEnabled()) {
                 LOG.info("IMAP connected to {}:{} mode={} {}", host, port, ctx.mode(),
-                        ctx.handshake().map(h -> h.protocol().protocolName() + " " + h.cipherSuite().name())
+                        ctx.handshake().map(h -> h.tlsVersion().protocolName() + " " + h.cipherSuite().name())
                                 .orElse("cleartext"));
             }
             return p;
@@ -211,9 +211,9 @@ public class HardenedImapStore extends IMAPStore {
         if (sec != null) {
             return sec;
         }
-        if (e instanceof ProtocolException && !StoreFailures.isIo(e)) {
+        if (e instanceof ProtocolException && !Failures.isIo(e)) {
             return new MailConnectionException(ctx.endpoint(), "refused the connection: "
-                    + HardenedImapProtocol.oneLine(e.getMessage()), "retry later", true, e);
+                    + Failures.oneLine(e.getMessage()), "retry later", true, e);
         }
         return StoreFailures.io(MailProtocol.IMAP, e, ctx, "could not open the IMAP connection", "retry later");
     }
@@ -228,7 +228,7 @@ public class HardenedImapStore extends IMAPStore {
                 p.startTLS();
             } catch (CommandFailedException | BadCommandException e) {
                 throw StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, MailProtocol.IMAP, ctx,
-                        "refused STARTTLS: " + HardenedImapProtocol.oneLine(e.getMessage()),
+                        "refused STARTTLS: " + Failures.oneLine(e.getMessage()),
                         "the server cannot start TLS now; nothing more was sent", e);
             } catch (ProtocolException e) {
                 MailSecurityException sec = StoreFailures.security(e, MailProtocol.IMAP, ctx, ctx.host(), ctx.port(),
@@ -249,7 +249,7 @@ public class HardenedImapStore extends IMAPStore {
                 }
                 throw StoreFailures.refusal(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED,
                         MailProtocol.IMAP,
-                        ctx, "failed CAPABILITY after STARTTLS: " + HardenedImapProtocol.oneLine(e.getMessage()),
+                        ctx, "failed CAPABILITY after STARTTLS: " + Failures.oneLine(e.getMessage()),
                         "RFC 9051 requires the client to ask again inside TLS; SecureMail does not use what the"
                                 + " server said before TLS, so the connection was closed", e);
             }

@@ -114,7 +114,7 @@ public class HardenedPop3Store extends POP3Store {
         latest = ctx;
         if (LOG.isInfoEnabled()) {
             LOG.info("POP3 connected to {}:{} mode={} {}", ctx.host(), ctx.port(), ctx.mode(),
-                    ctx.handshake().map(h -> h.protocol().protocolName() + " " + h.cipherSuite().name())
+                    ctx.handshake().map(h -> h.tlsVersion().protocolName() + " " + h.cipherSuite().name())
                             .orElse("cleartext"));
         }
     }
@@ -146,12 +146,12 @@ public class HardenedPop3Store extends POP3Store {
                             "nothing was sent");
         }
         if (e instanceof AuthenticationFailedException && wiring.mode() == SecurityMode.INSECURE_CLEARTEXT
-                && ctx.startTlsAnnounced() && !StoreFailures.isIo(e)) {
+                && ctx.startTlsAnnounced() && !Failures.isIo(e)) {
             // Once the server announces STLS, the guarded socket stops the credentials; Angus's POP3 code loses that
             // exception and its message. (In the TLS modes Angus itself never tries before STLS succeeded.)
             return StoreFailures.blocked(MailProtocol.POP3, ctx, "refused to send the credentials in cleartext", e);
         }
-        if (e instanceof AuthenticationFailedException && !StoreFailures.isIo(e)
+        if (e instanceof AuthenticationFailedException && !Failures.isIo(e)
                 && !text.toLowerCase(Locale.ROOT).contains("connect failed")) {
             if (!ctx.isTlsVerified() && wiring.mode().requiresTls()) {
                 return StoreFailures.io(MailProtocol.POP3, e, ctx, "closed the connection before TLS", "retry later");

@@ -105,6 +105,28 @@ public class HardenedSmtpTransport extends SMTPTransport {
         return finalDotSent;
     }
 
+    /**
+     * Tells, without a round trip, whether the connection is still open on this side: not broken, not closed, and
+     * nothing unread waiting (a server that speaks while idle is announcing that it is closing, 421 or EOF).
+     *
+     * @return true when the connection may carry another transaction
+     */
+    public boolean isOpen() {
+        // Not isConnected(): Angus's sends NOOP and waits for the reply.
+        if (broken || ctx == null) {
+            return false;
+        }
+        Socket s = ctx.currentSocket();
+        if (s == null || s.isClosed() || s.isInputShutdown()) {
+            return false;
+        }
+        try {
+            return s.getInputStream().available() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** @return whether the connection broke (an I/O failure); it must not be used again */
     public boolean isBroken() {
         return broken;
@@ -176,7 +198,7 @@ public class HardenedSmtpTransport extends SMTPTransport {
         if (LOG.isInfoEnabled()) {
             Optional<Handshake> h = ctx.handshake();
             LOG.info("SMTP connected to {}:{} mode={} {}", ctx.host(), ctx.port(), ctx.mode(),
-                    h.map(x -> x.protocol().protocolName() + " " + x.cipherSuite().name()
+                    h.map(x -> x.tlsVersion().protocolName() + " " + x.cipherSuite().name()
                             + (x.isAuthenticated() ? "" : " UNAUTHENTICATED")).orElse("cleartext"));
         }
     }

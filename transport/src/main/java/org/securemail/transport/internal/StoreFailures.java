@@ -127,7 +127,7 @@ public final class StoreFailures {
         if (sec != null) {
             return sec;
         }
-        if (failure instanceof AuthenticationFailedException && !isIo(failure)) {
+        if (failure instanceof AuthenticationFailedException && !Failures.isIo(failure)) {
             return new CredentialsRejectedException(ctx.endpoint(), user, failure.getMessage(), failure);
         }
         return io(protocol, failure, ctx, "could not open the " + protocol + " connection", "retry later");
@@ -160,26 +160,12 @@ public final class StoreFailures {
         if (sec != null) {
             return sec;
         }
-        if (failure instanceof FolderClosedException || failure instanceof StoreClosedException || isIo(failure)) {
+        if (failure instanceof FolderClosedException || failure instanceof StoreClosedException || Failures.isIo(failure)) {
             ConnectionContext c = ctx != null ? ctx : new ConnectionContext(protocol, host, port, mode);
             return io(protocol, failure, c, "lost the " + protocol + " connection while " + what,
                     "open the folder again, or retry later");
         }
         return failure;
-    }
-
-    /** Whether the failure is (or wraps) an I/O failure, a timeout included. */
-    static boolean isIo(Throwable failure) {
-        for (Throwable t : Failures.chain(failure)) {
-            if (t instanceof IOException) {
-                return true;
-            }
-            String m = t.getMessage();
-            if (m != null && m.toLowerCase(Locale.ROOT).contains("timed out")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Translates a connection-level failure (refused, unknown host, timeout, closed) with a hint. */

@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A bounded pool of open connections: at most {@code max} exist at once, an idle one is closed after the idle timeout,
- * and one that has been idle is checked (a NOOP) before it is lent again. Thread-safe.
+ * and one that has been idle longer than the check threshold is checked (for SMTP, a NOOP) before it is lent again.
+ * One idle for less is lent at once after a local check: a connection the server closed meanwhile fails on its first
+ * command, before any of the message is sent, and the sender then retries on a new one. Thread-safe.
  *
  * @param <T> the connection type
  */
@@ -29,9 +31,11 @@ public final class TransportPool<T> implements AutoCloseable {
          * Checks that an idle connection still works.
          *
          * @param connection the connection
+         * @param thorough whether to ask the server (it has been idle longer than the check threshold) rather than
+         *     only look at the local state
          * @return true if it can be used
          */
-        boolean healthy(T connection);
+        boolean healthy(T connection, boolean thorough);
 
         /**
          * Closes a connection, ignoring failures.
@@ -82,6 +86,7 @@ public final class TransportPool<T> implements AutoCloseable {
     private final Connections<T> connections;
     private final Semaphore permits;
     private final long idleTimeoutNanos;
+    private final long checkAfterNanos;
     private final Duration borrowTimeout;
     private final Deque<Idle<T>> idle = new ArrayDeque<>();
     private boolean closed;
@@ -92,12 +97,15 @@ public final class TransportPool<T> implements AutoCloseable {
      * @param connections opens, checks and closes connections
      * @param max the most connections open at once
      * @param idleTimeout how long a connection may stay idle
+     * @param checkAfter how long a connection may stay idle before it is checked with the server when lent
      * @param borrowTimeout how long {@link #borrow()} waits for a free connection when all are busy
      */
-    public TransportPool(Connections<T> connections, int max, Duration idleTimeout, Duration borrowTimeout) {
+    public TransportPool(Connections<T> connections, int max, Duration idleTimeout, Duration checkAfter,
+                         Duration borrowTimeout) {
         this.connections = connections;
         this.permits = new Semaphore(max, true);
         this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.checkAfterNanos = checkAfter.toNanos();
         this.borrowTimeout = borrowTimeout;
     }
 
@@ -130,7 +138,9 @@ public final class TransportPool<T> implements AutoCloseable {
                 if (candidate == null) {
                     break;
                 }
-                if (System.nanoTime() - candidate.since > idleTimeoutNanos || !connections.healthy(candidate.connection)) {
+                long idleNanos = System.nanoTime() - candidate.since;
+                if (idleNanos > idleTimeoutNanos
+                        || !connections.healthy(candidate.connection, idleNanos > checkAfterNanos)) {
                     connections.close(candidate.connection);
                     continue;
                 }
