@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * A message as {@link MessageCapture} checked and captured it: the exact bytes to send, and what the SMTP transaction
- * needs to know of them. Close it after the send (it may hold a temporary file).
+ * A message as {@link MessageCapture} checked and captured it: the exact bytes that go on the wire between DATA's 354
+ * reply and the closing dot (lines end in CRLF, the last one included; lines that begin with a dot carry one more), and
+ * what the SMTP transaction needs to know of them. Close it after the send (it may hold a temporary file).
  */
 public final class CapturedMessage implements AutoCloseable {
     private final SpillBuffer bytes;
@@ -20,7 +21,7 @@ public final class CapturedMessage implements AutoCloseable {
         this.eightBitBody = eightBitBody;
     }
 
-    /** @return the size in octets, as serialized (before dot-stuffing) */
+    /** @return the size in octets as sent (after dot-stuffing): what SIZE announces, at most a few octets high */
     public long size() {
         return bytes.size();
     }
@@ -41,7 +42,7 @@ public final class CapturedMessage implements AutoCloseable {
     }
 
     /**
-     * Writes the captured bytes.
+     * Writes the captured bytes, ready for the wire: no further line-ending or dot handling is needed.
      *
      * @param out where to
      * @throws IOException if writing fails

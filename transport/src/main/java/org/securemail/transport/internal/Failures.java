@@ -31,6 +31,7 @@ import org.securemail.transport.TransientDeliveryException;
  * ambiguous delivery failures, rejected credentials; each saying what happened, where, and what to do.
  */
 public final class Failures {
+    private static final Pattern LINE_BREAK = Pattern.compile("\\s*\\r?\\n\\s*");
     private static final Pattern REPLY_CODE = Pattern.compile("(?:response: |^)([2-5]\\d\\d)[ -]");
 
     private Failures() {
@@ -197,7 +198,11 @@ public final class Failures {
      * @return the flattened reply, "" for null
      */
     public static String oneLine(String s) {
-        return s == null ? "" : s.trim().replaceAll("\\s*\\r?\\n\\s*", " | ");
+        if (s == null) {
+            return "";
+        }
+        String t = s.trim();
+        return t.indexOf('\n') < 0 ? t : LINE_BREAK.matcher(t).replaceAll(" | ");
     }
 
     /**

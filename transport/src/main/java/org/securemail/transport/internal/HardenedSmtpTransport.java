@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPOutputStream;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.securemail.core.Handshake;
@@ -445,9 +444,8 @@ public class HardenedSmtpTransport extends SMTPTransport {
             }
             ctx.beginContent(message.size());
             try {
-                SMTPOutputStream content = new SMTPOutputStream(out);
-                message.writeTo(content);
-                content.ensureAtBOL();
+                // Already CRLF-terminated and dot-stuffed by MessageCapture: a plain copy.
+                message.writeTo(out);
             } finally {
                 ctx.endContent();
             }

@@ -147,6 +147,8 @@ public final class MessageCapture {
     static final class Scanner extends OutputStream {
         private static final int KEEP = 1000;
 
+        private static final byte[] CRLF = {'\r', '\n'};
+
         private final OutputStream out;
         private final boolean utf8;
         private final byte[] line = new byte[KEEP];
@@ -174,21 +176,35 @@ public final class MessageCapture {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /**
+         * Checks the bytes and writes them as they go on the wire inside DATA: every line ending as CRLF, and a line
+         * that begins with a dot with one more (RFC 5321 section 4.5.2), so that sending is a plain copy.
+         */
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             int end = off + len;
+            int run = off;
             for (int i = off; i < end; i++) {
                 byte c = b[i];
                 if (c == '\n' && lastCr) {
                     lastCr = false;
+                    run = i + 1;
                     continue;
                 }
                 if (c == '\r' || c == '\n') {
+                    out.write(b, run, i - run);
+                    out.write(CRLF);
+                    run = i + 1;
                     lastCr = c == '\r';
                     endLine();
                     continue;
                 }
                 lastCr = false;
+                if (length == 0 && c == '.') {
+                    out.write(b, run, i - run);
+                    out.write('.');
+                    run = i;
+                }
                 if (c == 0) {
                     throw new Violation("message contains a NUL octet on line " + lineNo + " of " + where()
                             + "; NUL is not allowed in SMTP data: encode binary content as base64 (an attachment)");
@@ -209,7 +225,7 @@ public final class MessageCapture {
                             + " base64 Content-Transfer-Encoding for long lines");
                 }
             }
-            out.write(b, off, len);
+            out.write(b, run, end - run);
         }
 
         private String where() {
@@ -327,6 +343,9 @@ public final class MessageCapture {
 
         /** Called after the last byte: a message without the empty line that ends its header block is refused. */
         void end() throws IOException {
+            if (length > 0) {
+                out.write(CRLF);
+            }
             if (length > 0 || lastCr) {
                 endLine();
             }
