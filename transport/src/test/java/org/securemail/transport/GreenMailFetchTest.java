@@ -211,7 +211,7 @@ class GreenMailFetchTest {
     void pop3s_implicitTls_listRetrieveDelete() throws Exception {
         newMailbox("one", "bob@example.test", "two", "carol@example.test");
         try (Pop3Fetcher pop3 = pop3().build()) {
-            // FACTS A6: implicit TLS must not set starttls.required, which Angus would fail on.
+            // docs/angus-behaviours.md AB-6: implicit TLS must not set starttls.required, which Angus would fail on.
             assertThat(pop3.session().getProperty("mail.pop3.starttls.required")).isEqualTo("false");
             List<Pop3MessageInfo> list = pop3.list();
             assertThat(list).hasSize(2);

@@ -329,7 +329,8 @@ class ImapSecurityTest {
 
     @Test
     void providerClassSwappedAfterBuild_stillCannotLogInOutsideTls() throws Exception {
-        // FACTS A11: the property makes Session hand out Angus's own store, which SecureMail's code never sees; the
+        // docs/angus-behaviours.md AB-11: the property makes Session hand out Angus's own store, which SecureMail's
+        // code never sees; the
         // socket factories in the session still refuse TLS outside a SecureMail connection, and the guarded plain
         // socket still stops LOGIN.
         try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).start();

@@ -92,7 +92,8 @@ class Pop3SecurityTest {
     @ParameterizedTest
     @ValueSource(strings = {"-ERR TLS not available", "-ERR [IN-USE] try later"})
     void stlsAnsweredErr_neverContinuesInCleartext(String reply) {
-        // FACTS A4: with starttls.required=false, Angus continues in cleartext and sends USER/PASS.
+        // docs/angus-behaviours.md AB-4: with starttls.required=false, Angus continues in cleartext and sends
+        // USER/PASS.
         try (HostilePop3Server server = HostilePop3Server.builder(Fixtures.SERVER_TLS).stlsReply(reply).start()) {
             MailSecurityException e = refusal(server);
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_REFUSED);
@@ -198,7 +199,8 @@ class Pop3SecurityTest {
 
     @Test
     void implicitTls_neverSendsStls() throws Exception {
-        // FACTS A6: Angus fails implicit TLS when starttls.required is set; SecureMail never sets it there.
+        // docs/angus-behaviours.md AB-6: Angus fails implicit TLS when starttls.required is set; SecureMail never sets
+        // it there.
         try (HostilePop3Server server = HostilePop3Server.builder(Fixtures.SERVER_TLS).implicitTls(true).messages(2)
                 .start();
              Pop3Fetcher pop3 = FetchFixtures.pop3(server.port(), SecurityMode.IMPLICIT_TLS).build()) {

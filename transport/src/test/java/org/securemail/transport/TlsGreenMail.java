@@ -103,7 +103,8 @@ final class TlsGreenMail implements AutoCloseable {
 
         @Override
         protected void handleClientSocket(Socket clientSocket) throws java.net.SocketException {
-            // GreenMail leaves Nagle on: with delayed ACKs each round trip would cost about 40 ms (FACTS A15).
+            // GreenMail leaves Nagle on: with delayed ACKs each round trip would cost about 40 ms
+            // (docs/angus-behaviours.md AB-15).
             clientSocket.setTcpNoDelay(true);
             super.handleClientSocket(clientSocket);
         }

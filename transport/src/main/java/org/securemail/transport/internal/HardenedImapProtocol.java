@@ -84,7 +84,8 @@ public class HardenedImapProtocol extends IMAPProtocol {
     @Override
     public void login(String u, String p) throws ProtocolException {
         if (oauth2()) {
-            // Angus falls back to LOGIN when no allowed mechanism matches (FACTS A5): never send a token that way.
+            // Angus falls back to LOGIN when no allowed mechanism matches (docs/angus-behaviours.md AB-5): never send
+            // a token that way.
             throw new ProtocolException("SecureMail refused to send an OAuth 2.0 token as a LOGIN password");
         }
         try {

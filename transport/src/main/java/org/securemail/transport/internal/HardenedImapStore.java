@@ -21,19 +21,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Angus Mail's IMAP store, hardened. SecureMail registers it for "imap" and "imaps" in every session it builds for
- * IMAP; both names behave by the session's mode, never by the name (FACTS A13). Every IMAP connection, the ones
- * Angus opens later for folders and its connection pool included, is created by {@link #newIMAPProtocol}, which:
+ * IMAP; both names behave by the session's mode, never by the name (AB-13; the AB ids are the sections of
+ * docs/angus-behaviours.md). Every IMAP connection, the ones Angus opens later for folders and its connection pool
+ * included, is created by {@link #newIMAPProtocol}, which:
  * <ul>
- *   <li>refuses to connect if the session's properties were changed after SecureMail built them (A1, A2, A11), or to
- *       another host than the one the session was built for;</li>
+ *   <li>refuses to connect if the session's properties were changed after SecureMail built them (AB-1, AB-2,
+ *       AB-11), or to another host than the one the session was built for;</li>
  *   <li>binds the connection to the guarded plain socket and the policy TLS factory (the plain socket lets only
  *       CAPABILITY, STARTTLS, LOGOUT and NOOP out before TLS, whatever happens above it);</li>
  *   <li>refuses a PREAUTH greeting when TLS is required (RFC 9051);</li>
- *   <li>in STARTTLS mode, requires STARTTLS to be offered and to succeed (A3), refuses data after the go-ahead (A9,
+ *   <li>in STARTTLS mode, requires STARTTLS to be offered and to succeed (AB-3), refuses data after the go-ahead (AB-9,
  *       in the guarded socket), asks CAPABILITY again inside TLS and refuses the connection if that fails, so nothing
  *       learned before TLS is used (RFC 9051, RFC 2595);</li>
  *   <li>refuses to authenticate with OAuth 2.0 when the server does not offer AUTH=XOAUTH2, where Angus would send the
- *       token as a LOGIN password (A5);</li>
+ *       token as a LOGIN password (AB-5);</li>
  *   <li>logs one INFO line per connection.</li>
  * </ul>
  * The credentials come from SecureMail, so {@code Store.connect()} needs no arguments; an OAuth 2.0 token is asked

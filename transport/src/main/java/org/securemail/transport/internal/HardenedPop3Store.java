@@ -18,17 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Angus Mail's POP3 store, hardened. SecureMail registers it for "pop3" and "pop3s" in every session it builds for
- * POP3; both names behave by the session's mode (FACTS A13), so implicit TLS never sets {@code starttls.required},
- * which Angus would fail on (A6).
+ * POP3; both names behave by the session's mode (AB-13), so implicit TLS never sets {@code starttls.required},
+ * which Angus would fail on (AB-6). The AB ids are the sections of docs/angus-behaviours.md.
  *
  * <p>Angus opens POP3 connections in a package-private method, from {@code Store.connect}, {@code isConnected} and
  * {@code Folder.open}; this store and {@link HardenedPop3Folder} wrap each of those in a SecureMail connection scope,
  * so the guarded plain socket (only CAPA, STLS and QUIT before TLS) and the policy TLS factory serve every connection,
  * and translate what Angus reports: with {@code starttls.required} Angus refuses a server without STLS, or one that
- * answers STLS with -ERR, instead of continuing in cleartext (A3, A4), but reports both as an
+ * answers STLS with -ERR, instead of continuing in cleartext (AB-3, AB-4), but reports both as an
  * {@link AuthenticationFailedException}; SecureMail reports {@link MailSecurityException#reason()}
  * {@code STARTTLS_NOT_OFFERED} or {@code STARTTLS_REFUSED}. Data after the STLS go-ahead is refused by the guarded
- * socket (A9). Angus replaces the capabilities learned before TLS with the answer to CAPA inside TLS (none, if CAPA
+ * socket (AB-9). Angus replaces the capabilities learned before TLS with the answer to CAPA inside TLS (none, if CAPA
  * fails there), so nothing learned before TLS is used.
  */
 public class HardenedPop3Store extends POP3Store {

@@ -5,7 +5,8 @@ import jakarta.mail.URLName;
 /**
  * Makes a store read the properties SecureMail set, whatever name it was asked for by: Angus derives its property
  * prefix from the URL's protocol, so {@code getStore("imaps")} would read only {@code mail.imaps.*}, which SecureMail
- * never sets (FACTS A13). The hardened stores replace the protocol of their URL name with the base protocol; the
+ * never sets (docs/angus-behaviours.md AB-13). The hardened stores replace the protocol of their URL name with the
+ * base protocol; the
  * session's mode alone decides between implicit TLS and STARTTLS.
  */
 final class StoreNames {

@@ -15,7 +15,10 @@ import org.securemail.testing.TestPki;
 import org.securemail.transport.SecureMail;
 import org.securemail.transport.Timeouts;
 
-/** Every connection sets TCP_NODELAY (FACTS A15: Nagle plus delayed ACKs cost tens of ms per command round trip). */
+/**
+ * Every connection sets TCP_NODELAY (docs/angus-behaviours.md AB-15: Nagle plus delayed ACKs cost tens of ms per
+ * command round trip).
+ */
 class TcpNoDelayTest {
     private static final TestPki PKI = TestPki.create("NoDelay");
 
