@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -177,6 +178,23 @@ class CallerCredentialsTest {
                         + " authenticated");
             }
             WireAssertions.assertNoCredentialsReceived(server, FORMS);
+        }
+    }
+
+    /** The guard reads commands, not message content: a body line that looks like AUTH is content. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 100, 5000})
+    void messageLinesThatLookLikeAuth_insideUnauthenticatedTls_deliveredAsContent(int lines) throws Exception {
+        TestPki.Issued selfSigned = TestPki.create("Opportunistic").localhostLeaf().selfSigned().issue();
+        try (HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(selfSigned)).start()) {
+            Session s = Fixtures.sender(server.port()).mode(SecurityMode.STARTTLS_OPPORTUNISTIC).buildSession();
+            jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(s);
+            m.setFrom("a@example.com");
+            m.setRecipients(jakarta.mail.Message.RecipientType.TO, "b@example.com");
+            m.setText("AUTH PLAIN looks-like-a-command\n".repeat(lines) + "USER x\nPASS y\nAUTH LOGIN\n");
+            Transport.send(m);
+            assertThat(server.messages()).hasSize(1);
+            assertThat(server.messages().get(0)).endsWith("USER x\r\nPASS y\r\nAUTH LOGIN\r\n");
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.function.BooleanSupplier;
  * a {@link Check} (which may refuse it, and then no byte of it is written), and only then written. Message content is
  * not a command: SMTP data (while the connection says it is sending content) and IMAP literals that follow a line
  * ending in {@code {N}} pass through unparsed.
+ *
+ * <p>The lines accepted from one {@code write} go out in one write below, so that commands a client pipelines (SMTP
+ * MAIL, RCPT and DATA, or the end of a message and its closing dot) share one TLS record instead of one each.
  */
 final class CommandWatch extends OutputStream {
 
@@ -30,6 +33,8 @@ final class CommandWatch extends OutputStream {
     private final Check check;
     private final BooleanSupplier content;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(128);
+    /** Bytes accepted during the current write, not yet passed on. */
+    private final ByteArrayOutputStream accepted = new ByteArrayOutputStream(512);
     private long literalLeft;
 
     /**
@@ -54,18 +59,35 @@ final class CommandWatch extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
+        try {
+            watch(b, off, len);
+        } finally {
+            // What was accepted before a refused line still goes out, as it would have without batching.
+            if (accepted.size() > 0) {
+                byte[] bytes = accepted.toByteArray();
+                accepted.reset();
+                out.write(bytes);
+            }
+        }
+    }
+
+    private void watch(byte[] b, int off, int len) throws IOException {
         int end = off + len;
         int i = off;
         while (i < end) {
             if (literalLeft > 0) {
                 int take = (int) Math.min(literalLeft, end - i);
-                out.write(b, i, take);
+                accepted.write(b, i, take);
                 literalLeft -= take;
                 i += take;
                 continue;
             }
             if (pending.size() == 0 && content.getAsBoolean()) {
-                out.write(b, i, end - i);
+                if (accepted.size() == 0) {
+                    out.write(b, i, end - i);
+                } else {
+                    accepted.write(b, i, end - i);
+                }
                 return;
             }
             int start = i;
@@ -84,7 +106,7 @@ final class CommandWatch extends OutputStream {
             text = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
                     : text.substring(0, text.length() - 1);
             check.command(text);
-            out.write(line);
+            accepted.write(line, 0, line.length);
             if (protocol == CleartextRules.IMAP) {
                 literalLeft = literalAtEnd(text);
             }

@@ -444,14 +444,15 @@ public class HardenedSmtpTransport extends SMTPTransport {
             }
             ctx.beginContent(message.size());
             try {
-                // Already CRLF-terminated and dot-stuffed by MessageCapture: a plain copy.
+                // Already CRLF-terminated and dot-stuffed by MessageCapture: a plain copy. The closing dot and the
+                // flush stay inside the content window, so that no buffered message line is taken for a command.
                 message.writeTo(out);
+                finalDotSent = true;
+                write(out, ".");
+                out.flush();
             } finally {
                 ctx.endContent();
             }
-            finalDotSent = true;
-            write(out, ".");
-            out.flush();
             int code = readReply();
             String reply = Failures.oneLine(getLastServerResponse());
             if (code / 100 == 2) {
