@@ -118,6 +118,7 @@ public class HardenedImapStore extends IMAPStore {
         MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.IMAP, wiring, session.getProperties(),
                 configuredHost, host, p);
         if (unsafe != null) {
+            wiring.events().failed(unsafe);
             throw unsafe;
         }
         String u = wiring.user() != null ? wiring.user() : user;
@@ -142,6 +143,7 @@ public class HardenedImapStore extends IMAPStore {
                             + " once", host, p, u);
                     continue;
                 }
+                wiring.events().failed(typed);
                 throw typed;
             } catch (IllegalStateException e) {
                 throw new MessagingException("cannot connect to " + host + ":" + p + ": " + e.getMessage(), e);
@@ -196,6 +198,7 @@ public class HardenedImapStore extends IMAPStore {
                         ctx.handshake().map(h -> h.protocol().protocolName() + " " + h.cipherSuite().name())
                                 .orElse("cleartext"));
             }
+            wiring.events().connected(ctx);
             return p;
         }
     }
