@@ -1,0 +1,19 @@
+package org.securemail.spring.internal;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Reports a refused mail setting at startup: which key, why, and which key to use instead. */
+public final class MailConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<MailConfigurationException> {
+    /** Creates the analyzer; Spring Boot finds it in META-INF/spring.factories. */
+    public MailConfigurationFailureAnalyzer() {
+    }
+
+    @Override
+    protected FailureAnalysis analyze(Throwable root, MailConfigurationException cause) {
+        String description = "SecureMail refused the mail setting " + cause.key() + ": " + cause.problem()
+                + ". The starter sends only through sessions that enforce the TLS policy, so a setting that would"
+                + " weaken or bypass it stops the application instead of sending insecurely.";
+        return new FailureAnalysis(description, cause.action() + " (see docs/spring-boot.md).", cause);
+    }
+}
