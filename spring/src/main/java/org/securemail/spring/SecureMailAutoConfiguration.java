@@ -6,6 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.securemail.spring.internal.MailClients;
+import org.securemail.spring.internal.MailConfigurationException;
 import org.securemail.spring.internal.MailMetrics;
 import org.securemail.transport.ImapFetcher;
 import org.securemail.transport.MailListener;
@@ -16,11 +17,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.mail.autoconfigure.MailProperties;
-import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -36,10 +38,16 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * with Micrometer on the class path, mail metrics. Every {@link MailListener} bean hears every client. Each bean backs
  * off when the application declares its own.
  */
-@AutoConfiguration(before = MailSenderAutoConfiguration.class)
+@AutoConfiguration(beforeName = {SecureMailAutoConfiguration.BOOT_MAIL_AUTO_CONFIGURATION,
+    "org.springframework.boot.autoconfigure.mail.MailSenderAutoConfiguration"})
 @ConditionalOnClass({MimeMessage.class, JavaMailSenderImpl.class, SmtpSender.class})
-@EnableConfigurationProperties({MailProperties.class, SecureMailProperties.class})
 public class SecureMailAutoConfiguration {
+    /** Spring Boot 4's mail auto-configuration, which backs off once the starter's sender exists. */
+    static final String BOOT_MAIL_AUTO_CONFIGURATION =
+            "org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration";
+    /** Spring Boot 4's mail properties: present from Boot 4.0 on. */
+    static final String BOOT_4_MAIL_PROPERTIES = "org.springframework.boot.mail.autoconfigure.MailProperties";
+
     /**
      * Creates the auto-configuration; Spring Boot does this.
      */
@@ -52,8 +60,32 @@ public class SecureMailAutoConfiguration {
         return new MailClients(properties, bundles::getIfAvailable, ordered);
     }
 
+    /** Binds the properties, on Spring Boot 4. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = BOOT_4_MAIL_PROPERTIES)
+    @EnableConfigurationProperties({MailProperties.class, SecureMailProperties.class})
+    static class Properties {
+    }
+
+    /**
+     * On Spring Boot 3, whose mail classes live elsewhere, refuses to start rather than let Boot's own plain
+     * {@code JavaMailSender} send the mail.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass(BOOT_4_MAIL_PROPERTIES)
+    @Conditional(SmtpConfigured.class)
+    static class UnsupportedBoot {
+        UnsupportedBoot() {
+            throw new MailConfigurationException("spring.mail.host", "is set, but this application runs Spring Boot "
+                    + SpringBootVersion.getVersion() + " and securemail-spring-boot-starter needs Spring Boot 4.0",
+                    "on Spring Boot 3.5, depend on securemail-transport instead of the starter and declare the"
+                    + " JavaMailSender bean yourself, as docs/spring-boot.md shows under \"Spring Boot 3.5\"", null);
+        }
+    }
+
     /** The SMTP beans, when {@code spring.mail.host} (or, to refuse it, {@code spring.mail.jndi-name}) is set. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = BOOT_4_MAIL_PROPERTIES)
     @Conditional(SmtpConfigured.class)
     static class Smtp {
         @Bean(destroyMethod = "close")
@@ -78,6 +110,7 @@ public class SecureMailAutoConfiguration {
 
     /** The IMAP fetcher, when {@code securemail.imap.host} is set. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = BOOT_4_MAIL_PROPERTIES)
     @ConditionalOnProperty(prefix = "securemail.imap", name = "host")
     static class Imap {
         @Bean(destroyMethod = "close")
@@ -90,6 +123,7 @@ public class SecureMailAutoConfiguration {
 
     /** The POP3 fetcher, when {@code securemail.pop3.host} is set. */
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = BOOT_4_MAIL_PROPERTIES)
     @ConditionalOnProperty(prefix = "securemail.pop3", name = "host")
     static class Pop3 {
         @Bean(destroyMethod = "close")

@@ -14,6 +14,10 @@ public final class MailConfigurationFailureAnalyzer extends AbstractFailureAnaly
         String description = "SecureMail refused the mail setting " + cause.key() + ": " + cause.problem()
                 + ". The starter sends only through sessions that enforce the TLS policy, so a setting that would"
                 + " weaken or bypass it stops the application instead of sending insecurely.";
-        return new FailureAnalysis(description, cause.action() + " (see docs/spring-boot.md).", cause);
+        String action = Character.toUpperCase(cause.action().charAt(0)) + cause.action().substring(1);
+        if (!action.contains("docs/")) {
+            action += " (see docs/spring-boot.md)";
+        }
+        return new FailureAnalysis(description, action + ".", cause);
     }
 }
