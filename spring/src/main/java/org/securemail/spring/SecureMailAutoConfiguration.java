@@ -64,7 +64,7 @@ public class SecureMailAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = BOOT_4_MAIL_PROPERTIES)
     @EnableConfigurationProperties({MailProperties.class, SecureMailProperties.class})
-    static class Properties {
+    static class Binding {
     }
 
     /**

@@ -18,6 +18,7 @@ import org.securemail.testing.HostileImapServer;
 import org.securemail.testing.HostilePop3Server;
 import org.securemail.testing.HostileSmtpServer;
 import org.securemail.transport.ImapFetcher;
+import org.securemail.transport.MailListener;
 import org.securemail.transport.MailSecurityException;
 import org.securemail.transport.Pop3Fetcher;
 import org.securemail.transport.SmtpSender;
@@ -262,6 +263,29 @@ class SecureMailAutoConfigurationTest {
                         assertThat(registry.get("securemail.events").tag("event", "refused")
                                 .tag("reason", "STARTTLS_NOT_OFFERED").tag("tls.version", "none").counter().count())
                                 .isEqualTo(1);
+                    });
+        }
+    }
+
+    @Test
+    void applicationsListenerBeans_hearTheJavaMailSendersEvents() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MailListener listener = new MailListener() {
+            @Override
+            public void connected(org.securemail.transport.MailEndpoint endpoint) {
+                events.add("connected " + endpoint.handshake().isPresent());
+            }
+
+            @Override
+            public void delivered(org.securemail.transport.DeliveryReport report) {
+                events.add("delivered " + report.isEncrypted());
+            }
+        };
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
+            runner.withBean("auditListener", MailListener.class, () -> listener)
+                    .withPropertyValues(Fixtures.smtp(server.port())).run(context -> {
+                        context.getBean(JavaMailSender.class).send(message());
+                        assertThat(events).containsExactly("connected true", "delivered true");
                     });
         }
     }
