@@ -18,7 +18,7 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
  * ({@code setDefaultEncoding}, {@code setDefaultFileTypeMap}) work as usual. It does not protect against code that
  * builds its own {@code Session} or {@code JavaMailSender}.
  */
-public class SecureJavaMailSender extends JavaMailSenderImpl {
+public final class SecureJavaMailSender extends JavaMailSenderImpl {
     private final boolean built;
 
     /**
