@@ -53,7 +53,8 @@ grep -q "implementation(platform(\"org.securemail:securemail-bom:$version\"))" R
 readme_bom=$(grep -A 2 "<artifactId>securemail-bom</artifactId>" README.md || true)
 grep -q "<version>$version</version>" <<< "$readme_bom" \
   || fail "README.md's Maven lines do not name securemail-bom $version"
-say "published: securemail-parent, securemail-bom, $(for m in "${published[@]}"; do printf 'securemail-%s ' "$(artifact "$m")"; done)(version $version)"
+say "published: securemail-parent, securemail-bom, $(for m in "${published[@]}"; do
+  printf 'securemail-%s ' "$(artifact "$m")"; done)(version $version)"
 
 work=$(mktemp -d /tmp/securemail-release-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT

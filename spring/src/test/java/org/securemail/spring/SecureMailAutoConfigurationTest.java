@@ -109,7 +109,8 @@ class SecureMailAutoConfigurationTest {
                 assertThatThrownBy(() -> mail.setSession(Session.getInstance(plain)))
                         .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("setSession(...)");
                 assertThatThrownBy(() -> mail.setProtocol("smtp")).isInstanceOf(UnsupportedOperationException.class);
-                assertThatThrownBy(() -> mail.setHost("other.example")).isInstanceOf(UnsupportedOperationException.class);
+                assertThatThrownBy(() -> mail.setHost("other.example"))
+                        .isInstanceOf(UnsupportedOperationException.class);
                 assertThatThrownBy(() -> mail.setPort(25)).isInstanceOf(UnsupportedOperationException.class);
                 assertThatThrownBy(() -> mail.setPassword("x")).isInstanceOf(UnsupportedOperationException.class);
                 mail.setDefaultEncoding("UTF-8");

@@ -152,8 +152,8 @@ public final class MailClients {
             KeyStore trust = bundle.getStores() == null ? null : bundle.getStores().getTrustStore();
             if (trust != null) {
                 if (pinned) {
-                    throw new MailConfigurationException(pinsKey, "are set together with the trust store of " + bundleKey
-                            + " \"" + bundleName + "\"", "choose one: pins replace certificate-authority trust", null);
+                    throw new MailConfigurationException(pinsKey, "are set together with the trust store of "
+                            + bundleKey + " \"" + bundleName + "\"", "choose one: pins replace certificate-authority trust", null);
                 }
                 apply(bundleKey, () -> policy.trust(TrustSource.keyStore(trust)));
             }
