@@ -153,7 +153,8 @@ public final class MailClients {
             if (trust != null) {
                 if (pinned) {
                     throw new MailConfigurationException(pinsKey, "are set together with the trust store of "
-                            + bundleKey + " \"" + bundleName + "\"", "choose one: pins replace certificate-authority trust", null);
+                            + bundleKey + " \"" + bundleName + "\"",
+                            "choose one: pins replace certificate-authority trust", null);
                 }
                 apply(bundleKey, () -> policy.trust(TrustSource.keyStore(trust)));
             }
