@@ -189,6 +189,8 @@ class SecureMailAutoConfigurationTest {
         "spring.mail.protocol=lmtp|spring.mail.protocol|smtps",
         "securemail.policy=LEGACY|securemail.policy|COMPATIBLE",
         "securemail.smtp.mode=STARTTLS_OPPORTUNISTIC|securemail.smtp.mode|credentials are never sent",
+        "securemail.smtp.pins=sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|securemail.smtp.pins|Choose one",
+        "securemail.smtp.pool-size=0|securemail.smtp.pool-size|between 1 and 100",
     })
     void insecureOrUnknownSetting_failsStartup_withAnAnalysisNamingWhatToUse(String setting, String key,
                                                                               String action) {

@@ -12,8 +12,8 @@ public final class MailConfigurationFailureAnalyzer extends AbstractFailureAnaly
     @Override
     protected FailureAnalysis analyze(Throwable root, MailConfigurationException cause) {
         String description = "SecureMail refused the mail setting " + cause.key() + ": " + cause.problem()
-                + ". The starter sends only through sessions that enforce the TLS policy, so a setting that would"
-                + " weaken or bypass it stops the application instead of sending insecurely.";
+                + ". The starter checks every mail setting at startup, so that a wrong or unsafe one stops the"
+                + " application instead of letting it send outside the TLS policy.";
         String action = Character.toUpperCase(cause.action().charAt(0)) + cause.action().substring(1);
         if (!action.contains("docs/")) {
             action += " (see docs/spring-boot.md)";
