@@ -25,6 +25,9 @@ root=$(pwd)
 
 fail() { echo "release-check: FAILED: $*" >&2; exit 1; }
 say() { echo "release-check: $*"; }
+# A module's artifactId less "securemail-": its folder's name, unless its pom says otherwise (spring/ publishes
+# securemail-spring-boot-starter). Its public package is org.securemail.<folder> either way.
+artifact() { sed -n '/<\/parent>/,$ s:^  <artifactId>securemail-\(.*\)</artifactId>$:\1:p' "$1/pom.xml" | head -n 1; }
 
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 [ -n "$version" ] || fail "cannot read the version from pom.xml"
@@ -39,7 +42,7 @@ for m in $modules; do
   fi
 done
 bom_lists=$(sed -n 's:^ *<artifactId>securemail-\(.*\)</artifactId>$:\1:p' bom/pom.xml | grep -v '^bom$' | sort)
-expected=$(printf '%s\n' "${published[@]}" | sort)
+expected=$(for m in "${published[@]}"; do artifact "$m"; done | sort)
 [ "$bom_lists" = "$expected" ] || fail "bom/pom.xml lists [$(echo $bom_lists)] but the published modules (no" \
   "maven.deploy.skip) are [$(echo $expected)]"
 grep -q "<version>$version</version>" bom/pom.xml || fail "bom/pom.xml's version is not the reactor's ($version)"
@@ -50,14 +53,15 @@ grep -q "implementation(platform(\"org.securemail:securemail-bom:$version\"))" R
 readme_bom=$(grep -A 2 "<artifactId>securemail-bom</artifactId>" README.md || true)
 grep -q "<version>$version</version>" <<< "$readme_bom" \
   || fail "README.md's Maven lines do not name securemail-bom $version"
-say "published: securemail-parent, securemail-bom, $(printf 'securemail-%s ' "${published[@]}")(version $version)"
+say "published: securemail-parent, securemail-bom, $(for m in "${published[@]}"; do
+  printf 'securemail-%s ' "$(artifact "$m")"; done)(version $version)"
 
 work=$(mktemp -d /tmp/securemail-release-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # 2 and 3, first build: the test build's jars, or a build made now.
 jars() {  # the jars of a published module, relative names
-  local a="securemail-$1-$version"
+  local a="securemail-$(artifact "$1")-$version"
   echo "$a.jar $a-sources.jar $a-javadoc.jar"
 }
 missing=no
@@ -104,26 +108,27 @@ installed="$repo/org/securemail"
 [ -f "$installed/securemail-bom/$version/securemail-bom-$version.pom" ] || fail "securemail-bom was not installed"
 differ=()
 for m in "${published[@]}"; do
+  art=$(artifact "$m")
   for j in $(jars "$m"); do
-    f="$installed/securemail-$m/$version/$j"
+    f="$installed/securemail-$art/$version/$j"
     [ -f "$f" ] || fail "$j was not installed"
     a=$(sha256sum < "$work/first/$j" | cut -d' ' -f1)
     b=$(sha256sum < "$f" | cut -d' ' -f1)
     [ "$a" = "$b" ] || differ+=("$j")
   done
-  jar="$installed/securemail-$m/$version/securemail-$m-$version.jar"
+  jar="$installed/securemail-$art/$version/securemail-$art-$version.jar"
   manifest=$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r')
   grep -qx "Implementation-Version: $version" <<< "$manifest" \
-    || fail "securemail-$m's manifest does not say Implementation-Version: $version"
-  javadoc="$installed/securemail-$m/$version/securemail-$m-$version-javadoc.jar"
+    || fail "securemail-$art's manifest does not say Implementation-Version: $version"
+  javadoc="$installed/securemail-$art/$version/securemail-$art-$version-javadoc.jar"
   listing=$(unzip -Z1 "$javadoc")
   leaked=$(grep -i 'internal' <<< "$listing" | head -n 3 | tr '\n' ' ' || true)
-  [ -z "$leaked" ] || fail "the Javadoc jar of securemail-$m documents an internal package: $leaked"
-  grep -qx "index.html" <<< "$listing" || fail "the Javadoc jar of securemail-$m has no index.html"
+  [ -z "$leaked" ] || fail "the Javadoc jar of securemail-$art documents an internal package: $leaked"
+  grep -qx "index.html" <<< "$listing" || fail "the Javadoc jar of securemail-$art has no index.html"
   grep -q "org/securemail/$m/package-summary.html$" <<< "$listing" \
-    || fail "the Javadoc jar of securemail-$m does not document org.securemail.$m"
-  sources=$(unzip -Z1 "$installed/securemail-$m/$version/securemail-$m-$version-sources.jar")
-  grep -q '\.java$' <<< "$sources" || fail "the sources jar of securemail-$m holds no source"
+    || fail "the Javadoc jar of securemail-$art does not document org.securemail.$m"
+  sources=$(unzip -Z1 "$installed/securemail-$art/$version/securemail-$art-$version-sources.jar")
+  grep -q '\.java$' <<< "$sources" || fail "the sources jar of securemail-$art holds no source"
 done
 [ "$(sha256sum < "$work/first/securemail.jar")" = "$(sha256sum < cli/target/securemail.jar)" ] || differ+=(securemail.jar)
 if [ ${#differ[@]} -gt 0 ]; then

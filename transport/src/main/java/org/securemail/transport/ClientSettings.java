@@ -1,6 +1,8 @@
 package org.securemail.transport;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +36,7 @@ final class ClientSettings {
     private final Map<String, String> properties;
     private final String heloName;
     private final long maxLiteral;
+    private final List<MailListener> listeners;
 
     private ClientSettings(Builder b, TlsEngine engine) {
         this.protocol = b.protocol;
@@ -48,6 +51,7 @@ final class ClientSettings {
         this.properties = Map.copyOf(b.properties);
         this.heloName = b.heloName;
         this.maxLiteral = b.maxLiteral;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     static Builder builder(MailProtocol protocol, String host) {
@@ -65,6 +69,7 @@ final class ClientSettings {
         b.properties.putAll(properties);
         b.heloName = heloName;
         b.maxLiteral = maxLiteral;
+        b.listeners.addAll(listeners);
         return b;
     }
 
@@ -110,6 +115,11 @@ final class ClientSettings {
 
     long maxLiteral() {
         return maxLiteral;
+    }
+
+    /** @return the listeners, in the order they were added */
+    List<MailListener> listeners() {
+        return listeners;
     }
 
     MailEndpoint endpoint() {
@@ -176,6 +186,7 @@ final class ClientSettings {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private String heloName;
         private long maxLiteral = Limits.DEFAULT_MAX_LITERAL;
+        private final List<MailListener> listeners = new ArrayList<>();
 
         private Builder(MailProtocol protocol, String host) {
             Objects.requireNonNull(host, "host");
@@ -259,6 +270,10 @@ final class ClientSettings {
                         + " characters: \"" + heloName + "\"");
             }
             this.heloName = heloName;
+        }
+
+        void listener(MailListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
         }
 
         void maxLiteral(long bytes) {

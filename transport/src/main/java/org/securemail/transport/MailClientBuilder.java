@@ -136,6 +136,20 @@ public abstract class MailClientBuilder<B extends MailClientBuilder<B>> {
     }
 
     /**
+     * Adds a listener that hears this client's connections, deliveries, refusals and failures, and those of the
+     * drop-in sessions built here; may be called more than once, listeners are called in the order they were added.
+     * A listener that throws is logged and never changes the outcome (see {@link MailListener}).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public B listener(MailListener listener) {
+        settings.listener(listener);
+        return self();
+    }
+
+    /**
      * Builds a drop-in Jakarta Mail session with these settings, for code that uses {@code Transport} or
      * {@code Store} directly, or a framework that takes a {@code Session}: its providers enforce the same policy,
      * mode, timeouts and checks. The client's own {@code session()} gives the same kind of session.

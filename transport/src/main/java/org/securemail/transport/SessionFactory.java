@@ -103,6 +103,9 @@ final class SessionFactory {
                 s.mode() == SecurityMode.INSECURE_CLEARTEXT ? null : s.engine().connector(s.policy()), s.timeouts(),
                 tlsLimits);
         s.credentials().ifPresent(c -> wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret));
+        if (!s.listeners().isEmpty()) {
+            wiring.events(new Listeners(s.listeners()));
+        }
         return wiring;
     }
 

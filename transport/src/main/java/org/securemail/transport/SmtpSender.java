@@ -54,9 +54,11 @@ public final class SmtpSender implements AutoCloseable {
     private final Duration idleTimeout;
     private final Session session;
     private final TransportPool<HardenedSmtpTransport> pool;
+    private final Listeners listeners;
 
     private SmtpSender(ClientSettings spec, int maxConnections, Duration idleTimeout) {
         this.spec = spec;
+        this.listeners = new Listeners(spec.listeners());
         this.maxConnections = maxConnections;
         this.idleTimeout = idleTimeout;
         this.session = SessionFactory.session(spec);
@@ -154,11 +156,13 @@ public final class SmtpSender implements AutoCloseable {
                                 + " a new connection", spec.host(), spec.port(), e.getMessage());
                         continue;
                     }
+                    listeners.failed(e);
                     throw e;
                 }
                 // The report reads the transport's state: give the connection back only afterwards.
                 DeliveryReport report = report(t, lease, outcome, captured, start);
                 pool.release(lease, true);
+                listeners.delivered(report);
                 return report;
             }
         }

@@ -119,6 +119,7 @@ public class HardenedImapStore extends IMAPStore {
         MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.IMAP, wiring, session.getProperties(),
                 configuredHost, host, p);
         if (unsafe != null) {
+            wiring.events().failed(unsafe);
             throw unsafe;
         }
         String u = wiring.user() != null ? wiring.user() : user;
@@ -143,6 +144,7 @@ public class HardenedImapStore extends IMAPStore {
                             + " once", host, p, u);
                     continue;
                 }
+                wiring.events().failed(typed);
                 throw typed;
             } catch (IllegalStateException e) {
                 throw new MessagingException("cannot connect to " + host + ":" + p + ": " + e.getMessage(), e);
@@ -197,6 +199,7 @@ public class HardenedImapStore extends IMAPStore {
                         ctx.handshake().map(h -> h.tlsVersion().protocolName() + " " + h.cipherSuite().name())
                                 .orElse("cleartext"));
             }
+            wiring.events().connected(ctx);
             return p;
         }
     }

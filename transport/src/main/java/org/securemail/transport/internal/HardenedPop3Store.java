@@ -117,6 +117,7 @@ public class HardenedPop3Store extends POP3Store {
                     ctx.handshake().map(h -> h.tlsVersion().protocolName() + " " + h.cipherSuite().name())
                             .orElse("cleartext"));
         }
+        wiring.events().connected(ctx);
     }
 
     private MessagingException translate(MessagingException e, ConnectionContext ctx) {
@@ -180,6 +181,10 @@ public class HardenedPop3Store extends POP3Store {
                             + " once", host, p, u);
                     continue;
                 }
+                wiring.events().failed(e);
+                throw e;
+            } catch (MessagingException e) {
+                wiring.events().failed(e);
                 throw e;
             } catch (IllegalStateException e) {
                 throw new MessagingException("cannot connect to " + host + ":" + p + ": " + e.getMessage(), e);

@@ -65,6 +65,8 @@ public class HardenedSmtpTransport extends SMTPTransport {
     private boolean authInProgress;
     private boolean finalDotSent;
     private boolean broken;
+    private java.time.Duration connectDuration = java.time.Duration.ZERO;
+    private int messagesOnConnection;
 
     /**
      * Creates the transport; called by Jakarta Mail's {@link Session}.
@@ -142,21 +144,23 @@ public class HardenedSmtpTransport extends SMTPTransport {
         MailSecurityException unsafe = StoreFailures.unsafeSession(MailProtocol.SMTP, wiring, session.getProperties(),
                 configuredHost, host, p);
         if (unsafe != null) {
-            throw unsafe;
+            throw reported(unsafe);
         }
         if (callers && !carriesCredentials(wiring.mode())) {
-            throw new MailSecurityException(MailSecurityException.Reason.CREDENTIALS_WITHHELD,
+            throw reported(new MailSecurityException(MailSecurityException.Reason.CREDENTIALS_WITHHELD,
                     MailEndpoint.of(MailProtocol.SMTP, host, p, wiring.mode()),
                     "was not contacted: credentials are never sent in mode " + wiring.mode()
                     + ", which may run without TLS or without an authenticated server (RFC 8314)",
                     "use a session built with mode(SecurityMode.STARTTLS_REQUIRED) or"
-                    + " mode(SecurityMode.IMPLICIT_TLS) to authenticate", List.of(), null);
+                    + " mode(SecurityMode.IMPLICIT_TLS) to authenticate", List.of(), null));
         }
         ConnectionContext attempt = new ConnectionContext(host, p, wiring.mode(), wiring);
         String u = own ? wiring.user() : user;
         boolean retried = false;
         broken = false;
         finalDotSent = false;
+        messagesOnConnection = 0;
+        long start = System.nanoTime();
         while (true) {
             try (MailWiring.Scope scope = wiring.open(host, p)) {
                 attempt = scope.context();
@@ -164,6 +168,7 @@ public class HardenedSmtpTransport extends SMTPTransport {
                 String secret = own ? wiring.secret() : password;
                 boolean ok = super.protocolConnect(host, port, u, secret);
                 if (ok) {
+                    connectDuration = java.time.Duration.ofNanos(System.nanoTime() - start);
                     afterConnect();
                 }
                 return ok;
@@ -174,13 +179,19 @@ public class HardenedSmtpTransport extends SMTPTransport {
                             + " once", host, p, u);
                     continue;
                 }
-                throw Failures.smtpConnect(e, attempt, u);
+                throw reported(Failures.smtpConnect(e, attempt, u));
             } catch (MessagingException e) {
-                throw Failures.smtpConnect(e, attempt, u);
+                throw reported(Failures.smtpConnect(e, attempt, u));
             } catch (IllegalStateException e) {
                 throw new MessagingException("cannot connect to " + host + ":" + p + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Tells the caller's listeners of a failure about to be thrown, and returns it. */
+    private MessagingException reported(MessagingException e) {
+        wiring.events().failed(e);
+        return e;
     }
 
     private static boolean carriesCredentials(SecurityMode mode) {
@@ -200,6 +211,7 @@ public class HardenedSmtpTransport extends SMTPTransport {
                     h.map(x -> x.tlsVersion().protocolName() + " " + x.cipherSuite().name()
                             + (x.isAuthenticated() ? "" : " UNAUTHENTICATED")).orElse("cleartext"));
         }
+        wiring.events().connected(ctx);
     }
 
     @Override
@@ -331,16 +343,25 @@ public class HardenedSmtpTransport extends SMTPTransport {
                     : message.getClass().getName()) + ", not a MimeMessage; SMTP sends MIME messages only");
         }
         SmtpOutcome outcome;
+        long start = System.nanoTime();
+        String messageId;
         try {
             Envelope envelope = Envelope.of((MimeMessage) message, addresses, session);
             try (CapturedMessage captured = MessageCapture.capture(message)) {
+                messageId = captured.messageId();
                 outcome = deliver(captured, envelope);
             }
         } catch (MessagingException e) {
+            wiring.events().failed(e);
             notifyTransportListeners(TransportEvent.MESSAGE_NOT_DELIVERED, new Address[0],
                     addresses == null ? new Address[0] : addresses, new Address[0], message);
             throw e;
         }
+        // SecureMail's listeners hear of deliveries through this entry point (drop-in sessions, frameworks) here;
+        // SmtpSender, which calls deliver(...) itself, tells them with its own report.
+        boolean reused = messagesOnConnection++ > 0;
+        wiring.events().delivered(ctx, outcome, messageId, reused, reused ? java.time.Duration.ZERO : connectDuration,
+                java.time.Duration.ofNanos(System.nanoTime() - start));
         Address[] sent = outcome.accepted().toArray(new Address[0]);
         if (outcome.rejected().isEmpty()) {
             notifyTransportListeners(TransportEvent.MESSAGE_DELIVERED, sent, new Address[0], new Address[0], message);

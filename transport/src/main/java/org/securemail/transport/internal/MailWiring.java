@@ -43,6 +43,7 @@ public final class MailWiring {
     private volatile boolean oauth2;
     private volatile Supplier<String> secret;
     private volatile Properties expected = new Properties();
+    private volatile MailEvents events = MailEvents.NONE;
 
     /**
      * Creates the wiring for one session.
@@ -75,6 +76,20 @@ public final class MailWiring {
         this.user = user;
         this.oauth2 = oauth2;
         this.secret = secret;
+    }
+
+    /**
+     * Sets where the hardened transports report connections, deliveries and failures (the caller's listeners).
+     *
+     * @param events the events
+     */
+    public void events(MailEvents events) {
+        this.events = java.util.Objects.requireNonNull(events, "events");
+    }
+
+    /** @return where to report connections, deliveries and failures; {@link MailEvents#NONE} without listeners */
+    public MailEvents events() {
+        return events;
     }
 
     /** @return the user name, or null without credentials */
