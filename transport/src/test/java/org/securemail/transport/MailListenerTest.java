@@ -111,7 +111,7 @@ class MailListenerTest {
             assertThat(connected.protocol()).isEqualTo(MailProtocol.SMTP);
             assertThat(connected.port()).isEqualTo(server.port());
             assertThat(connected.mode()).isEqualTo(SecurityMode.STARTTLS_REQUIRED);
-            assertThat(connected.handshake().orElseThrow().protocol()).isIn(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
+            assertThat(connected.handshake().orElseThrow().tlsVersion()).isIn(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
             assertThat(connected.handshake().orElseThrow().isAuthenticated()).isTrue();
             assertThat(r.reports.get(0)).isSameAs(report);
             assertThat(r.reports.get(1).isConnectionReused()).isTrue();
