@@ -1,8 +1,12 @@
 package org.securemail.examples.recipes;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.util.function.Supplier;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
+import org.securemail.transport.CredentialsRejectedException;
+import org.securemail.transport.DeliveryReport;
 import org.securemail.transport.ImapFetcher;
 import org.securemail.transport.SecureMail;
 import org.securemail.transport.SmtpSender;
@@ -80,5 +84,26 @@ public final class OAuth2Recipes {
     public static ImapFetcher.Builder microsoft365Imap(String address, Supplier<String> tokens) {
         return SecureMail.imap("outlook.office365.com")               // implicit TLS, port 993
                 .credentials(Credentials.oauth2(address, tokens));
+    }
+
+    /**
+     * Sends a message, and when the server rejects the token (revoked before its stated expiry), drops the cached
+     * token and sends once more with a new one. Safe to repeat: a rejection happens before the envelope, so nothing of
+     * the message was sent.
+     *
+     * @param sender a sender whose credentials use {@code tokens}
+     * @param tokens the refreshing supplier
+     * @param message the message
+     * @return the delivery report
+     * @throws MessagingException if sending fails, the second rejection included
+     */
+    public static DeliveryReport send(SmtpSender sender, RefreshingTokenSupplier tokens, MimeMessage message)
+            throws MessagingException {
+        try {
+            return sender.send(message);
+        } catch (CredentialsRejectedException e) {
+            tokens.invalidate();                                      // SecureMail cannot tell the supplier itself
+            return sender.send(message);
+        }
     }
 }

@@ -241,11 +241,43 @@ class OAuth2RecipesTest {
             assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("AUTH "))
                     .containsExactly("AUTH XOAUTH2 " + xoauth2(USER, "revoked-1"),
                             "AUTH XOAUTH2 " + xoauth2(USER, "revoked-1"));
-            tokens.invalidate();                                       // what the recipe does on a rejection
+            assertThat(server.messages()).isEmpty();
+            tokens.invalidate();
             assertThat(sender.send(RecipeFixtures.message("two")).finalReply()).startsWith("250");
             assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("AUTH ")).last()
                     .isEqualTo("AUTH XOAUTH2 " + xoauth2(USER, "tok-2"));
             assertNothingSentInCleartext(server, secretForms(USER, "tok-2"));
+        }
+    }
+
+    @Test
+    void sendRecipe_revokedToken_invalidatesAndDeliversOnce() throws Exception {
+        answer(200, "{\"access_token\":\"revoked-1\",\"expires_in\":3600}");
+        answer(200, "{\"access_token\":\"tok-2\",\"expires_in\":3600}");
+        RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
+        try (HostileSmtpServer server = HostileSmtpServer.builder(RecipeFixtures.SERVER_TLS)
+                .authReplies("535 5.7.8 Username and Password not accepted",
+                        "535 5.7.8 Username and Password not accepted").start();
+             SmtpSender sender = senderTo(server, tokens).build()) {
+            assertThat(OAuth2Recipes.send(sender, tokens, RecipeFixtures.message("once")).finalReply())
+                    .startsWith("250");
+            assertThat(server.messages()).hasSize(1);
+            assertThat(tokens.fetches()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sendRecipe_tokenRejectedAgain_failsWithoutAThirdFetch() {
+        answer(200, "{\"access_token\":\"bad-1\",\"expires_in\":3600}");
+        answer(200, "{\"access_token\":\"bad-2\",\"expires_in\":3600}");
+        RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
+        try (HostileSmtpServer server = HostileSmtpServer.builder(RecipeFixtures.SERVER_TLS)
+                .authReply("535 5.7.8 Username and Password not accepted").start();
+             SmtpSender sender = senderTo(server, tokens).build()) {
+            assertThatThrownBy(() -> OAuth2Recipes.send(sender, tokens, RecipeFixtures.message("never")))
+                    .isInstanceOf(CredentialsRejectedException.class);
+            assertThat(tokens.fetches()).isEqualTo(2);
+            assertThat(server.messages()).isEmpty();
         }
     }
 
