@@ -173,6 +173,7 @@ class ErrorCatalogueTest {
         }
         expectedType.put("Wrong mode for the port", "PermanentDeliveryException");
         expectedType.put("A step took too long", "TransientDeliveryException");
+        expectedType.put("The OAuth 2.0 token supplier failed", "MessagingException");
         for (Map.Entry<String, Provoked> p : provoked.entrySet()) {
             Exception e = p.getValue().failure();
             assertThat(e.getClass().getSimpleName()).as(p.getKey())
@@ -206,6 +207,7 @@ class ErrorCatalogueTest {
                 .containsEntry("InvalidMessageException", Next.FIX_MESSAGE)
                 .containsEntry("Wrong mode for the port", Next.FIX_CONFIGURATION)
                 .containsEntry("CredentialsRejectedException", Next.FIX_CONFIGURATION)
+                .containsEntry("The OAuth 2.0 token supplier failed", Next.FIX_CONFIGURATION)
                 .containsEntry("STARTTLS_NOT_OFFERED", Next.FIX_CONFIGURATION)
                 .containsEntry("CERTIFICATE_UNTRUSTED", Next.FIX_CONFIGURATION);
     }

@@ -118,6 +118,12 @@ final class FailureCatalogue {
         sendAs(all, "PermanentDeliveryException", server().rcptReply(a -> "550 5.1.1 User unknown").start(), same,
                 smtp);
         sendAs(all, "AmbiguousDeliveryException", server().dropAfterData().start(), same, smtp);
+        sendAs(all, "The OAuth 2.0 token supplier failed", server().start(), b -> b.credentials(Credentials.oauth2(
+                "app", () -> {
+                    throw new IllegalStateException("could not fetch an OAuth 2.0 access token: token endpoint"
+                            + " https://oauth2.googleapis.com/token answered HTTP 400: invalid_grant (Token has been"
+                            + " expired or revoked.); if the refresh token expired or was revoked, sign in again");
+                })), smtp);
         all.put("InvalidMessageException", invalidMessage());
         all.put("UNSAFE_CONFIGURATION", unsafeConfiguration());
         all.put("MailConnectionException", connectionRefused());
