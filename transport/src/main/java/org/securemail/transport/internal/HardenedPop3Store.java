@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -144,7 +145,7 @@ public class HardenedPop3Store extends POP3Store {
         }
         if (text.startsWith("STLS required but failed")) {
             return StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, MailProtocol.POP3, ctx,
-                    "refused STLS", "the server cannot start TLS now; nothing but QUIT was sent", e);
+                    "refused STLS" + stlsReply(ctx), "the server cannot start TLS now; nothing but QUIT was sent", e);
         }
         if (text.startsWith("No authentication mechanisms supported")) {
             return wiring.isOAuth2()
@@ -168,6 +169,17 @@ public class HardenedPop3Store extends POP3Store {
             return new CredentialsRejectedException(ctx.endpoint(), wiring.user(), e.getMessage(), e);
         }
         return StoreFailures.io(MailProtocol.POP3, e, ctx, "could not open the POP3 connection", "retry later");
+    }
+
+    /** The server's -ERR answer to STLS, as the guarded socket recorded it (Angus drops it), or "". */
+    private static String stlsReply(ConnectionContext ctx) {
+        List<String> replies = ctx.cleartextReplies();
+        for (int i = replies.size() - 1; i >= 0; i--) {
+            if (replies.get(i).regionMatches(true, 0, "-ERR", 0, 4)) {
+                return ": " + Failures.oneLine(replies.get(i));
+            }
+        }
+        return "";
     }
 
     @Override
