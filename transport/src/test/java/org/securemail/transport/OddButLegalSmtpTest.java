@@ -154,4 +154,17 @@ class OddButLegalSmtpTest {
             assertThat(server.cleartextBytes()).isEmpty();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"250-  starttls", "250-STARTTLS\t"})
+    void opportunistic_oddlySpacedStarttls_foundAndUsed_nothingButEhloInCleartext(String line) throws Exception {
+        try (HostileSmtpServer server = server().ehloReply(false, "250-hostile.test", line, "250 8BITMIME").start();
+             SmtpSender sender = Fixtures.sender(server.port()).mode(SecurityMode.STARTTLS_OPPORTUNISTIC).build()) {
+            DeliveryReport report = sender.send(Fixtures.message("Odd but legal"));
+            assertThat(report.isEncrypted()).isTrue();
+            assertThat(server.cleartextLines()).extracting(l -> l.split(" ")[0]).containsExactly("EHLO", "STARTTLS");
+            assertThat(server.messages()).singleElement().asString().contains("Hello over TLS.");
+            assertNothingSentInCleartext(server);
+        }
+    }
 }

@@ -245,7 +245,7 @@ public class HardenedPop3Store extends POP3Store {
     /**
      * Asks for the unique-id listing (UIDL) on the open connection, for a server whose CAPA reply did not list UIDL.
      * RFC 2449 lets a server answer CAPA partially, and a client that needs a command tries it; Angus instead never
-     * sends UIDL then (see docs/angus-behaviours.md). Call it only between two Angus commands, with the folder open:
+     * sends UIDL then (docs/reading-mail.md). Call it only between two Angus commands, with the folder open:
      * POP3 servers send nothing unasked, so Angus has no reply bytes buffered and the next one is ours.
      *
      * @return the UIDL of each message number
