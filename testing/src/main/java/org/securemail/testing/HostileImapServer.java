@@ -146,6 +146,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private final java.util.Map<String, List<String>> unsolicited = new java.util.HashMap<>();
         private String newMailBefore;
         private String expungeBefore;
+        private boolean logoutWithoutReply;
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -311,6 +312,12 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          */
         public Builder expungeBefore(String verb) {
             expungeBefore = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** @param v whether the server closes the connection on LOGOUT without its BYE and tagged OK @return this */
+        public Builder logoutWithoutReply(boolean v) {
+            logoutWithoutReply = v;
             return this;
         }
 
@@ -523,7 +530,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 authenticate(c, tag, args);
                 return true;
             case "LOGOUT":
-                c.reply("* BYE logging out", tag + " OK LOGOUT completed");
+                if (!b.logoutWithoutReply) {
+                    c.reply("* BYE logging out", tag + " OK LOGOUT completed");
+                }
                 return false;
             case "NOOP":
             case "CHECK":

@@ -143,4 +143,13 @@ class OddButLegalImapTest {
             assertNothingSentInCleartext(server);
         }
     }
+
+    @Test
+    void logoutNotAnswered_serverCloses_mailboxReadAndClosedWithoutError() throws Exception {
+        try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).messages(3)
+                .logoutWithoutReply(true).start()) {
+            readMailbox(server, SecurityMode.STARTTLS_REQUIRED);
+            assertThat(server.tlsLines()).anyMatch(l -> l.endsWith("LOGOUT"));
+        }
+    }
 }

@@ -95,12 +95,13 @@ class OddButLegalSmtpTest {
         }
     }
 
-    @Test
-    void ehloWithBareFinalCode_delivered() throws Exception {
-        // "250" alone ends a reply (RFC 5321 4.2: the text after the code is optional).
+    @ParameterizedTest
+    @ValueSource(strings = {"250", "250 "})
+    void ehloWithBareFinalCode_delivered(String last) throws Exception {
+        // "250" or "250 " alone ends a reply (RFC 5321 4.2: the text after the code is optional).
         try (HostileSmtpServer server = server()
-                .ehloReply(false, "250-hostile.test", "250-STARTTLS", "250")
-                .ehloReply(true, "250-hostile.test", "250-AUTH PLAIN", "250").start()) {
+                .ehloReply(false, "250-hostile.test", "250-STARTTLS", last)
+                .ehloReply(true, "250-hostile.test", "250-AUTH PLAIN", last).start()) {
             send(server, SecurityMode.STARTTLS_REQUIRED);
             assertNothingSentInCleartext(server);
         }
