@@ -329,6 +329,8 @@ class HandshakeMatrixTest {
             TlsRefusedException e = refusal(policy(provider).build(), server.port());
             assertThat(e.reason()).isEqualTo(TlsRefusalReason.NO_SHARED_CIPHER_SUITE);
             assertThat(e.getMessage()).contains("no cipher suite or key-exchange group in common");
+            assertThat(e.getMessage()).contains("the server may offer only old TLS versions (TLS 1.0 or 1.1,"
+                    + " forbidden by RFC 8996) or only old suites (static RSA, CBC, RC4, 3DES)");
         }
     }
 

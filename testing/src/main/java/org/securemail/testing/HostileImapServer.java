@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -141,6 +142,11 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private String attackWhen;
         private Boolean attackInsideTls;
         private Attack attack;
+        private boolean lowerCaseKeywords;
+        private final java.util.Map<String, List<String>> unsolicited = new java.util.HashMap<>();
+        private String newMailBefore;
+        private String expungeBefore;
+        private boolean logoutWithoutReply;
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -260,6 +266,61 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
             return this;
         }
 
+        /**
+         * Sends the keywords of its replies in lower case ({@code * ok}, {@code * capability imap4rev1 starttls},
+         * {@code * 3 exists}, {@code a1 ok [read-write]}), which RFC 9051 allows; message data is left as it is.
+         *
+         * @param v whether to
+         * @return this
+         */
+        public Builder lowerCaseKeywords(boolean v) {
+            lowerCaseKeywords = v;
+            return this;
+        }
+
+        /**
+         * Sends untagged lines, unasked, before each reply to a command once a folder is selected.
+         *
+         * @param verb the command, e.g. "NOOP", "FETCH" or "UID FETCH"
+         * @param lines the untagged lines, e.g. "* FLAGS (\\Seen \\Deleted $Junk)"
+         * @return this
+         */
+        public Builder unsolicited(String verb, String... lines) {
+            unsolicited.put(verb.toUpperCase(Locale.ROOT), List.of(lines));
+            return this;
+        }
+
+        /**
+         * Delivers a new message to INBOX, announced by {@code * n EXISTS} and {@code * 1 RECENT}, just before the
+         * reply to the first such command once a folder is selected.
+         *
+         * @param verb the command, e.g. "FETCH" or "UID FETCH"
+         * @return this
+         */
+        public Builder newMailBefore(String verb) {
+            newMailBefore = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * Removes the first message of INBOX, announced by {@code * 1 EXPUNGE} (as another client's expunge would
+         * be), just before the reply to the first such command once a folder is selected. RFC 9051 forbids it during
+         * FETCH, STORE and SEARCH by sequence number, so choose another command.
+         *
+         * @param verb the command, e.g. "NOOP" or "UID FETCH"
+         * @return this
+         */
+        public Builder expungeBefore(String verb) {
+            expungeBefore = verb.toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /** @param v whether the server closes the connection on LOGOUT without its BYE and tagged OK @return this */
+        public Builder logoutWithoutReply(boolean v) {
+            logoutWithoutReply = v;
+            return this;
+        }
+
         /** @return the started server */
         public HostileImapServer start() {
             try {
@@ -316,6 +377,19 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
             super(id, socket);
         }
 
+        @Override
+        protected void reply(String... replyLines) throws IOException {
+            if (!b.lowerCaseKeywords) {
+                super.reply(replyLines);
+                return;
+            }
+            String[] lower = new String[replyLines.length];
+            for (int i = 0; i < replyLines.length; i++) {
+                lower[i] = lowerCaseKeywords(replyLines[i]);
+            }
+            super.reply(lower);
+        }
+
         /** Reads the literal a line announced with {n}, and the rest of the command line after it. */
         String completeLiterals(String line) throws IOException {
             while (line.matches(".*\\{\\d+\\+?}$")) {
@@ -370,10 +444,55 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                     stall();
                     return;
                 }
+                beforeReply(c, (uid ? "UID " : "") + verb);
                 if (!dispatch(c, tag, verb, args, uid)) {
                     return;
                 }
             }
+        }
+    }
+
+    /** Lower-cases the status, the response keyword, a bracketed response code and capability atoms. */
+    private static String lowerCaseKeywords(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^(\\S+ (?:\\d+ )?)([A-Z]+)( \\[[^\\]]*])?(.*)$").matcher(line);
+        if (!m.matches()) {
+            return line;
+        }
+        String rest = m.group(4);
+        if (m.group(2).equals("CAPABILITY")) {
+            rest = rest.toLowerCase(Locale.ROOT);
+        }
+        return m.group(1) + m.group(2).toLowerCase(Locale.ROOT)
+                + (m.group(3) == null ? "" : m.group(3).toLowerCase(Locale.ROOT)) + rest;
+    }
+
+    private final AtomicBoolean newMailSent = new AtomicBoolean();
+    private final AtomicBoolean expungeSent = new AtomicBoolean();
+
+    /** Sends what the server scripted to say unasked before its reply to this command. */
+    private void beforeReply(ImapConn c, String verb) throws IOException {
+        if (!c.selected) {
+            return;
+        }
+        List<String> lines = b.unsolicited.get(verb);
+        if (lines != null) {
+            c.reply(lines.toArray(new String[0]));
+        }
+        if (verb.equals(b.expungeBefore) && expungeSent.compareAndSet(false, true)) {
+            synchronized (inbox) {
+                inbox.remove(0);
+            }
+            c.reply("* 1 EXPUNGE");
+        }
+        if (verb.equals(b.newMailBefore) && newMailSent.compareAndSet(false, true)) {
+            int exists;
+            synchronized (inbox) {
+                Msg m = generate(inbox.size() + 1);
+                inbox.add(new Msg(nextUid++, m.subject, m.from, m.raw));
+                exists = inbox.size();
+            }
+            c.reply("* " + exists + " EXISTS", "* 1 RECENT");
         }
     }
 
@@ -411,7 +530,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 authenticate(c, tag, args);
                 return true;
             case "LOGOUT":
-                c.reply("* BYE logging out", tag + " OK LOGOUT completed");
+                if (!b.logoutWithoutReply) {
+                    c.reply("* BYE logging out", tag + " OK LOGOUT completed");
+                }
                 return false;
             case "NOOP":
             case "CHECK":

@@ -64,6 +64,9 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         private List<String> capaBeforeTls = List.of("USER", "UIDL", "TOP", "STLS", "SASL PLAIN");
         private List<String> capaAfterTls = List.of("USER", "UIDL", "TOP", "SASL PLAIN XOAUTH2");
         private boolean capaFailsAfterTls;
+        private boolean noCapa;
+        private boolean quitWithoutReply;
+        private Set<String> unsupported = Set.of();
         private String stlsReply = "+OK Begin TLS negotiation";
         private String afterGoAhead = "";
         private String authReply = "+OK Logged in";
@@ -105,6 +108,31 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         /** @param v whether CAPA is answered -ERR under TLS @return this */
         public Builder capaFailsAfterTls(boolean v) {
             capaFailsAfterTls = v;
+            return this;
+        }
+
+        /**
+         * @param v whether the server lacks CAPA (RFC 2449 makes it optional): it answers -ERR, as to any unknown
+         *     command
+         * @return this
+         */
+        public Builder noCapa(boolean v) {
+            noCapa = v;
+            return this;
+        }
+
+        /**
+         * @param v whether the server closes the connection on QUIT without replying (deletions still commit)
+         * @return this
+         */
+        public Builder quitWithoutReply(boolean v) {
+            quitWithoutReply = v;
+            return this;
+        }
+
+        /** @param verbs commands the server answers "-ERR unknown command", e.g. "UIDL", "TOP" @return this */
+        public Builder unsupported(String... verbs) {
+            unsupported = Set.of(verbs);
             return this;
         }
 
@@ -213,6 +241,10 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                     stall();
                     return;
                 }
+                if (b.unsupported.contains(verb)) {
+                    c.reply("-ERR unknown command");
+                    continue;
+                }
                 if (!dispatch(c, verb, parts)) {
                     return;
                 }
@@ -241,6 +273,10 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
     private boolean dispatch(Pop3Conn c, String verb, String[] parts) throws IOException {
         switch (verb) {
             case "CAPA": {
+                if (b.noCapa) {
+                    c.reply("-ERR unknown command");
+                    return true;
+                }
                 if (c.tls && b.capaFailsAfterTls) {
                     c.reply("-ERR CAPA not available");
                     return true;
@@ -354,7 +390,9 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                 for (int n : desc) {
                     deleted.add(maildrop.remove(n - 1)[0]);
                 }
-                c.reply("+OK bye");
+                if (!b.quitWithoutReply) {
+                    c.reply("+OK bye");
+                }
                 return false;
             }
             default:

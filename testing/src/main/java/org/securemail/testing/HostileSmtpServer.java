@@ -73,6 +73,9 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
         private boolean dropAfterData;
         private String greeting = "220 hostile.test ESMTP ready";
         private List<String> extensions = List.of();
+        private List<String> ehloBeforeTls;
+        private List<String> ehloInsideTls;
+        private boolean quitWithoutReply;
 
         Builder(SSLContext tls) {
             this.tls = tls;
@@ -220,6 +223,28 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
             return this;
         }
 
+        /**
+         * Replaces the generated EHLO reply with these lines, sent as they are (reply codes, "-" or " ", spacing).
+         *
+         * @param insideTls true for the reply inside TLS, false for the reply before it
+         * @param lines the reply lines, without line endings
+         * @return this
+         */
+        public Builder ehloReply(boolean insideTls, String... lines) {
+            if (insideTls) {
+                ehloInsideTls = List.of(lines);
+            } else {
+                ehloBeforeTls = List.of(lines);
+            }
+            return this;
+        }
+
+        /** @param v whether the server closes the connection on QUIT without replying @return this */
+        public Builder quitWithoutReply(boolean v) {
+            quitWithoutReply = v;
+            return this;
+        }
+
         /** @param greeting the greeting line @return this */
         public Builder greeting(String greeting) {
             this.greeting = greeting;
@@ -273,6 +298,8 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
                     case "EHLO":
                         if (c.tls && b.ehloAfterTlsReply != null) {
                             c.reply(b.ehloAfterTlsReply);
+                        } else if ((c.tls ? b.ehloInsideTls : b.ehloBeforeTls) != null) {
+                            c.reply((c.tls ? b.ehloInsideTls : b.ehloBeforeTls).toArray(new String[0]));
                         } else {
                             c.reply(ehlo(c.tls));
                         }
@@ -322,7 +349,9 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
                         c.reply("250 2.0.0 Ok");
                         break;
                     case "QUIT":
-                        c.reply("221 2.0.0 Bye");
+                        if (!b.quitWithoutReply) {
+                            c.reply("221 2.0.0 Bye");
+                        }
                         return;
                     default:
                         c.reply("502 5.5.2 Command not recognized");

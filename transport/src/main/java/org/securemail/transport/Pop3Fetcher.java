@@ -1,31 +1,19 @@
 package org.securemail.transport;
 
-import jakarta.mail.FetchProfile;
-import jakarta.mail.Flags;
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
 import jakarta.mail.MessageRemovedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.MethodNotSupportedException;
 import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Session;
-import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.MimeMessage;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.securemail.core.Handshake;
 import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
@@ -44,19 +32,22 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Pop3Fetcher pop3 = SecureMail.pop3("pop.example.com")          // implicit TLS, port 995
  *         .credentials(Credentials.password("me@example.com", password))
- *         .build()) {
- *     for (Pop3MessageInfo m : pop3.list()) {
+ *         .build();
+ *      Pop3Session s = pop3.open()) {                                  // one connection, one login
+ *     for (Pop3MessageInfo m : s.list()) {
  *         try (OutputStream out = Files.newOutputStream(dir.resolve(m.uidl() + ".eml"))) {
- *             pop3.retrieve(m.uidl(), out);                            // streamed, not held in memory
+ *             s.retrieve(m.uidl(), out);                               // streamed, not held in memory
  *         }
- *         pop3.delete(m.uidl());                                      // only on an explicit call
+ *         s.delete(m.uidl());                                         // committed by QUIT when s closes
  *     }
  * }
  * }</pre>
  *
- * <p>Each call is one POP3 session (connect, authenticate, the commands, QUIT), because a POP3 server locks the
- * maildrop for a session and numbers messages afresh in each; messages are addressed by their UIDL. Calls are
- * serialized (thread-safe). Deletions take effect when the server processes QUIT at the end of the call.
+ * <p>{@link #open()} gives a {@link Pop3Session}: one connection and one login for a loop, ended by QUIT, which
+ * commits the deletions. {@link #list()}, {@link #retrieve(String)} and {@link #delete(String)} on the fetcher are
+ * each a session of their own (connect, authenticate, the command, QUIT). A POP3 server locks the maildrop for a
+ * session and numbers messages afresh in each, so messages are addressed by their UIDL. The fetcher's calls are
+ * serialized (thread-safe).
  *
  * <p>Before TLS, the plain socket under a STLS connection lets only CAPA, STLS and QUIT out. Failures are typed:
  * {@link MailSecurityException}, {@link CredentialsRejectedException}, {@link MailConnectionException}.
@@ -97,13 +88,22 @@ public final class Pop3Fetcher implements AutoCloseable {
         return new Builder(spec);
     }
 
-    /** What one call does with the open INBOX. */
-    private interface Work<T> {
-        T run(POP3Folder inbox) throws MessagingException, IOException;
+    /**
+     * Opens a POP3 session: one connection and one login for every command until {@link Pop3Session#close()}, which
+     * sends QUIT and so commits the deletions; {@link Pop3Session#abandon()} ends it without deleting anything.
+     *
+     * @return the open session; close it
+     * @throws IllegalStateException if the fetcher is closed
+     * @throws MailSecurityException if the connection could not be protected as the mode promises
+     * @throws CredentialsRejectedException if the server rejected the credentials
+     * @throws MailConnectionException if the connection failed or timed out
+     * @throws MessagingException for other failures
+     */
+    public Pop3Session open() throws MessagingException {
+        return open("opening the maildrop");
     }
 
-    private synchronized <T> T withInbox(boolean write, String what, Work<T> work)
-            throws MessagingException, IOException {
+    private Pop3Session open(String what) throws MessagingException {
         if (closed) {
             throw new IllegalStateException("the POP3 fetcher for " + spec.host() + " is closed");
         }
@@ -114,67 +114,19 @@ public final class Pop3Fetcher implements AutoCloseable {
             throw new IllegalStateException("SecureMail's POP3 provider is missing from its own session", e);
         }
         try {
-            store.connect();
-            POP3Folder inbox = (POP3Folder) store.getFolder("INBOX");
-            inbox.open(write ? Folder.READ_WRITE : Folder.READ_ONLY);
-            lastHandshake = store.handshake().orElse(null);
-            T result;
-            try {
-                result = work.run(inbox);
-            } catch (MessagingException | IOException | RuntimeException e) {
-                try {
-                    inbox.close(false);
-                } catch (MessagingException | IllegalStateException ignored) {
-                    // already closed by the failure
-                }
-                if (e instanceof CallerStreamException) {
-                    throw (IOException) e.getCause();
-                }
-                if (e instanceof IOException) {
-                    throw new MessagingException(e.getMessage(), (IOException) e); // the connection, translated below
-                }
-                throw e;
-            }
-            inbox.close(write); // DELE for the messages marked deleted, then QUIT
-            return result;
-        } catch (MessageRemovedException | MethodNotSupportedException e) {
-            throw e;
+            Pop3Session s = Pop3Session.open(store, MailEndpoint.of(MailProtocol.POP3, spec.host(), spec.port(),
+                    spec.mode()));
+            lastHandshake = s.endpoint().handshake().orElse(null);
+            return s;
         } catch (MessagingException e) {
             ConnectionContext ctx = store.latestConnection().orElse(null);
             throw StoreFailures.operation(MailProtocol.POP3, e, ctx, spec.host(), spec.port(), spec.mode(), what);
-        } finally {
-            try {
-                store.close();
-            } catch (MessagingException ignored) {
-                // the session is over
-            }
         }
-    }
-
-    /** All messages; unlike {@code Folder.getMessages()}, without the NOOP Angus sends for every isOpen(). */
-    private static Message[] messages(POP3Folder inbox) throws MessagingException {
-        int n = inbox.getMessageCount();
-        return n <= 0 ? new Message[0] : inbox.getMessages(1, n);
-    }
-
-    private static Map<String, Message> byUidl(POP3Folder inbox, Message[] messages) throws MessagingException {
-        FetchProfile fp = new FetchProfile();
-        fp.add(UIDFolder.FetchProfileItem.UID);
-        inbox.fetch(messages, fp);
-        Map<String, Message> map = new LinkedHashMap<>();
-        for (Message m : messages) {
-            String uid = inbox.getUID(m);
-            if (uid == null) {
-                throw new MethodNotSupportedException("the POP3 server does not support UIDL (RFC 1939), by which"
-                        + " SecureMail addresses messages");
-            }
-            map.put(uid, m);
-        }
-        return map;
     }
 
     /**
-     * Lists the messages in the maildrop (UIDL and LIST: two commands, whatever the number of messages).
+     * Lists the messages in the maildrop, in a session of its own (UIDL and LIST: two commands, whatever the number
+     * of messages).
      *
      * @return the messages, oldest first
      * @throws IllegalStateException if the fetcher is closed
@@ -184,27 +136,16 @@ public final class Pop3Fetcher implements AutoCloseable {
      * @throws MethodNotSupportedException if the server does not support UIDL
      * @throws MessagingException for other failures
      */
-    public List<Pop3MessageInfo> list() throws MessagingException {
-        try {
-            return withInbox(false, "listing messages", inbox -> {
-                Message[] messages = messages(inbox);
-                Map<String, Message> map = byUidl(inbox, messages);
-                int[] sizes = messages.length == 0 ? new int[0] : inbox.getSizes();
-                List<Pop3MessageInfo> out = new ArrayList<>();
-                for (Map.Entry<String, Message> e : map.entrySet()) {
-                    int n = e.getValue().getMessageNumber();
-                    out.add(new Pop3MessageInfo(n, e.getKey(), n - 1 < sizes.length ? sizes[n - 1] : -1));
-                }
-                return List.copyOf(out);
-            });
-        } catch (IOException e) {
-            throw new IllegalStateException(e); // no stream is involved
+    public synchronized List<Pop3MessageInfo> list() throws MessagingException {
+        try (Pop3Session s = open("listing messages")) {
+            return s.list();
         }
     }
 
     /**
-     * Retrieves a message (RETR) into memory, as a {@link MimeMessage} that stays usable after the call. For large
-     * messages prefer {@link #retrieve(String, OutputStream)}, which streams.
+     * Retrieves a message (RETR) into memory, in a session of its own, as a {@link MimeMessage} that stays usable
+     * after the call. For large messages prefer {@link #retrieve(String, OutputStream)}, which streams; for several,
+     * {@link #open()}.
      *
      * @param uidl the message's UIDL, from {@link #list()}
      * @return the message
@@ -215,18 +156,16 @@ public final class Pop3Fetcher implements AutoCloseable {
      * @throws MailConnectionException if the connection failed, timed out or was lost
      * @throws MessagingException for other failures
      */
-    public MimeMessage retrieve(String uidl) throws MessagingException {
+    public synchronized MimeMessage retrieve(String uidl) throws MessagingException {
         Objects.requireNonNull(uidl, "uidl");
-        try {
-            return withInbox(false, "retrieving " + uidl, inbox -> new MimeMessage((MimeMessage) find(inbox, uidl)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        try (Pop3Session s = open("retrieving " + uidl)) {
+            return s.retrieve(uidl);
         }
     }
 
     /**
-     * Retrieves a message (RETR) and writes it, as RFC 5322 text, to a stream as it arrives: it is never held in
-     * memory whole.
+     * Retrieves a message (RETR), in a session of its own, and writes it, as RFC 5322 text, to a stream as it
+     * arrives: it is never held in memory whole.
      *
      * @param uidl the message's UIDL, from {@link #list()}
      * @param out where to write the message; not closed
@@ -238,71 +177,16 @@ public final class Pop3Fetcher implements AutoCloseable {
      * @throws MessagingException for other failures
      * @throws IOException if writing to {@code out} fails
      */
-    public void retrieve(String uidl, OutputStream out) throws MessagingException, IOException {
+    public synchronized void retrieve(String uidl, OutputStream out) throws MessagingException, IOException {
         Objects.requireNonNull(uidl, "uidl");
         Objects.requireNonNull(out, "out");
-        withInbox(false, "retrieving " + uidl, inbox -> {
-            // Angus writes byte by byte: buffer, and tell the caller's stream failures from the connection's.
-            OutputStream buffered = new BufferedOutputStream(new CallerStream(out), 16 * 1024);
-            find(inbox, uidl).writeTo(buffered);
-            buffered.flush();
-            return null;
-        });
-    }
-
-    /** Marks the failures of the caller's stream, so they are not taken for a lost connection. */
-    private static final class CallerStreamException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        CallerStreamException(IOException cause) {
-            super(cause.getMessage(), cause);
+        try (Pop3Session s = open("retrieving " + uidl)) {
+            s.retrieve(uidl, out);
         }
-    }
-
-    private static final class CallerStream extends FilterOutputStream {
-        CallerStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw new CallerStreamException(e);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new CallerStreamException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            // the caller closes its own stream
-        }
-    }
-
-    private static Message find(POP3Folder inbox, String uidl) throws MessagingException {
-        Message m = byUidl(inbox, messages(inbox)).get(uidl);
-        if (m == null) {
-            throw new MessageRemovedException("the maildrop has no message with UIDL " + uidl);
-        }
-        return m;
     }
 
     /**
-     * Deletes one message (DELE, committed by QUIT at the end of the call).
+     * Deletes one message, in a session of its own (DELE, committed by QUIT at the end of the call).
      *
      * @param uidl the message's UIDL
      * @return whether a message with that UIDL was there and deleted
@@ -314,31 +198,18 @@ public final class Pop3Fetcher implements AutoCloseable {
     }
 
     /**
-     * Deletes messages in one session (DELE each, committed by QUIT at the end of the call). Nothing is ever deleted
-     * except by this call.
+     * Deletes messages, in a session of its own (DELE each, committed by QUIT at the end of the call). Nothing is ever
+     * deleted except by this call or a {@link Pop3Session}.
      *
      * @param uidls the messages' UIDLs
      * @return the UIDLs that were there and were deleted; the others were not found
      * @throws NullPointerException if {@code uidls} or an element is null
      * @throws MessagingException as {@link #list()}
      */
-    public Set<String> delete(Collection<String> uidls) throws MessagingException {
+    public synchronized Set<String> delete(Collection<String> uidls) throws MessagingException {
         List<String> wanted = List.copyOf(uidls);
-        try {
-            return withInbox(true, "deleting messages", inbox -> {
-                Map<String, Message> map = byUidl(inbox, messages(inbox));
-                Set<String> deleted = new LinkedHashSet<>();
-                for (String uidl : wanted) {
-                    Message m = map.get(uidl);
-                    if (m != null) {
-                        m.setFlag(Flags.Flag.DELETED, true);
-                        deleted.add(uidl);
-                    }
-                }
-                return Set.copyOf(deleted);
-            });
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        try (Pop3Session s = open("deleting messages")) {
+            return s.delete(wanted);
         }
     }
 

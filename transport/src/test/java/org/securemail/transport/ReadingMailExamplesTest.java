@@ -78,12 +78,13 @@ class ReadingMailExamplesTest {
         int n = 0;
         try (Pop3Fetcher pop3 = builder                                       // SecureMail.pop3("pop.example.com")
                 .credentials(Credentials.password("alice", password))
-                .build()) {
-            for (Pop3MessageInfo m : pop3.list()) {
+                .build();
+             Pop3Session session = pop3.open()) {                             // one connection, one login
+            for (Pop3MessageInfo m : session.list()) {
                 try (OutputStream out = Files.newOutputStream(dir.resolve(m.uidl() + ".eml"))) {
-                    pop3.retrieve(m.uidl(), out);                             // streamed, not held in memory
+                    session.retrieve(m.uidl(), out);                          // streamed, not held in memory
                 }
-                pop3.delete(m.uidl());                                        // only on an explicit call
+                session.delete(m.uidl());                                     // committed by QUIT at the end
                 n++;
             }
         }
@@ -159,7 +160,8 @@ class ReadingMailExamplesTest {
                     .timeouts(FetchFixtures.FAST);
             assertThat(downloadAndDelete(builder, Fixtures.PASSWORD, dir)).isEqualTo(2);
             assertThat(Files.readString(dir.resolve("uid-1.eml"))).contains("Subject: Message 1");
-            assertThat(server.deleted()).containsExactly("uid-1", "uid-2");
+            assertThat(server.deleted()).containsExactlyInAnyOrder("uid-1", "uid-2");
+            assertThat(server.connections()).isEqualTo(1);
         }
     }
 

@@ -93,8 +93,9 @@ final class FailureClassifier {
                     + policy.cipherSuites().stream().limit(4).map(CipherSuite::name).collect(Collectors.joining(", "))
                     + ", ...) with groups " + policy.namedGroups().stream().map(NamedGroup::tlsName)
                     .collect(Collectors.toList()) + " and versions " + versions
-                    + "; it may offer only static-RSA, CBC or other forbidden suites; configure the server for ECDHE"
-                    + " with AES-GCM or ChaCha20");
+                    + "; the server may offer only old TLS versions (TLS 1.0 or 1.1, forbidden by RFC 8996) or only"
+                    + " old suites (static RSA, CBC, RC4, 3DES); configure it for TLS 1.2 or newer with ECDHE and"
+                    + " AES-GCM or ChaCha20 (`securemail probe` shows what it negotiates)");
         }
         if (failure instanceof SSLException || hasCause(failure, SSLException.class) || isBouncyCastleAlert(failure)) {
             return new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "TLS handshake failed: " + firstLine(failure));

@@ -112,7 +112,7 @@ public enum CleartextRules {
         String upper = line.toUpperCase(Locale.ROOT);
         switch (this) {
             case SMTP:
-                return upper.matches("250[- ]STARTTLS\\s*");
+                return upper.matches("250[- ]\\s*STARTTLS\\s*");
             case IMAP:
                 return upper.contains("CAPABILITY") && upper.matches(".*[ \\[]STARTTLS([ \\]].*)?");
             default:

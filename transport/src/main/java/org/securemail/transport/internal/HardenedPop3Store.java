@@ -3,9 +3,19 @@ package org.securemail.transport.internal;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import jakarta.mail.MethodNotSupportedException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.angus.mail.pop3.POP3Store;
 import org.securemail.core.Handshake;
@@ -136,7 +146,7 @@ public class HardenedPop3Store extends POP3Store {
         }
         if (text.startsWith("STLS required but failed")) {
             return StoreFailures.refusal(MailSecurityException.Reason.STARTTLS_REFUSED, MailProtocol.POP3, ctx,
-                    "refused STLS", "the server cannot start TLS now; nothing but QUIT was sent", e);
+                    "refused STLS" + stlsReply(ctx), "the server cannot start TLS now; nothing but QUIT was sent", e);
         }
         if (text.startsWith("No authentication mechanisms supported")) {
             return wiring.isOAuth2()
@@ -160,6 +170,17 @@ public class HardenedPop3Store extends POP3Store {
             return new CredentialsRejectedException(ctx.endpoint(), wiring.user(), e.getMessage(), e);
         }
         return StoreFailures.io(MailProtocol.POP3, e, ctx, "could not open the POP3 connection", "retry later");
+    }
+
+    /** The server's -ERR answer to STLS, as the guarded socket recorded it (Angus drops it), or "". */
+    private static String stlsReply(ConnectionContext ctx) {
+        List<String> replies = ctx.cleartextReplies();
+        for (int i = replies.size() - 1; i >= 0; i--) {
+            if (replies.get(i).regionMatches(true, 0, "-ERR", 0, 4)) {
+                return ": " + Failures.oneLine(replies.get(i));
+            }
+        }
+        return "";
     }
 
     @Override
@@ -224,5 +245,68 @@ public class HardenedPop3Store extends POP3Store {
             return action.run();
         }
         return scoped(h, port, action);
+    }
+
+    /**
+     * Asks for the unique-id listing (UIDL) on the open connection, for a server whose CAPA reply did not list UIDL.
+     * RFC 2449 lets a server answer CAPA partially, and a client that needs a command tries it; Angus instead never
+     * sends UIDL then (docs/reading-mail.md). Call it only between two Angus commands, with the folder open:
+     * POP3 servers send nothing unasked, so Angus has no reply bytes buffered and the next one is ours.
+     *
+     * @return the UIDL of each message number
+     * @throws MethodNotSupportedException if the server answers UIDL with -ERR
+     * @throws MessagingException if the connection fails or the reply is not POP3
+     */
+    public synchronized Map<Integer, String> uidlNotAnnounced() throws MessagingException {
+        ConnectionContext ctx = latest;
+        Socket socket = ctx == null ? null : ctx.tlsSocket() != null ? ctx.tlsSocket() : ctx.guard();
+        if (socket == null || socket.isClosed()) {
+            throw new MessagingException("the POP3 connection is not open");
+        }
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write("UIDL\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String status = line(in);
+            if (status.startsWith("-ERR")) {
+                throw new MethodNotSupportedException(ctx.host() + ":" + ctx.port() + " answered UIDL with \""
+                        + status + "\" (its CAPA reply did not list UIDL either): SecureMail addresses POP3 messages by"
+                        + " UIDL (RFC 1939) and cannot read this maildrop; Pop3Fetcher.session() gives the messages"
+                        + " by number");
+            }
+            if (!status.startsWith("+OK")) {
+                throw new MessagingException(ctx.host() + ":" + ctx.port() + " answered UIDL with neither +OK nor"
+                        + " -ERR: \"" + status + "\"");
+            }
+            Map<Integer, String> uids = new LinkedHashMap<>();
+            for (String l = line(in); !l.equals("."); l = line(in)) {
+                String entry = l.startsWith("..") ? l.substring(1) : l;
+                String[] parts = entry.trim().split(" +", 2);
+                try {
+                    uids.put(Integer.parseInt(parts[0]), parts.length > 1 ? parts[1].trim() : "");
+                } catch (NumberFormatException e) {
+                    throw new MessagingException(ctx.host() + ":" + ctx.port() + " sent a UIDL line that does not"
+                            + " start with a message number: \"" + l + "\"");
+                }
+            }
+            return uids;
+        } catch (IOException e) {
+            throw new MessagingException("UIDL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One reply line, without its line ending, read byte by byte so nothing after it is consumed. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new java.io.EOFException("the server closed the connection in the middle of a reply");
+            }
+            buf.write(c);
+        }
+        String s = buf.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 }

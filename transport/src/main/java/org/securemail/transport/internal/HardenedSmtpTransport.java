@@ -67,6 +67,7 @@ public class HardenedSmtpTransport extends SMTPTransport {
     private boolean broken;
     private java.time.Duration connectDuration = java.time.Duration.ZERO;
     private int messagesOnConnection;
+    private Map<String, String> extensions;
 
     /**
      * Creates the transport; called by Jakarta Mail's {@link Session}.
@@ -226,7 +227,11 @@ public class HardenedSmtpTransport extends SMTPTransport {
     @Override
     protected boolean ehlo(String domain) throws MessagingException {
         boolean afterTls = ctx != null && ctx.isTlsVerified();
+        extensions = null;
         boolean ok = super.ehlo(domain);
+        if (ok) {
+            extensions = extensions(getLastServerResponse());
+        }
         if (afterTls && !ok) {
             throw new MailSecurityException(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED,
                     ctx.endpoint(), "failed EHLO after STARTTLS: " + lastReplyLine(),
@@ -234,6 +239,50 @@ public class HardenedSmtpTransport extends SMTPTransport {
                     + " TLS, so the connection was closed", ctx.cleartextReplies(), null);
         }
         return ok;
+    }
+
+    /**
+     * Reads the EHLO keywords as RFC 5321 defines them but whatever the spacing: Angus takes the keyword to end at the
+     * first space after "250-", so "250- STARTTLS" or "250-STARTTLS" followed by a tab hides STARTTLS from it (and
+     * would be refused as not offered) although {@link GuardedSocket} saw it announced.
+     */
+    static Map<String, String> extensions(String ehloReply) {
+        Map<String, String> map = new LinkedHashMap<>();
+        String[] lines = String.valueOf(ehloReply).split("\\r?\\n");
+        for (int i = 1; i < lines.length; i++) { // the first line names the server
+            String text = lines[i].length() > 4 ? lines[i].substring(4).strip() : "";
+            if (!text.isEmpty()) {
+                String[] kv = text.split("\\s+", 2);
+                map.putIfAbsent(kv[0].toUpperCase(Locale.ROOT), kv.length > 1 ? kv[1] : "");
+            }
+        }
+        return map;
+    }
+
+    @Override
+    public boolean supportsExtension(String ext) {
+        Map<String, String> ext0 = extensions;
+        return ext0 != null && ext0.containsKey(ext.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public String getExtensionParameter(String ext) {
+        Map<String, String> ext0 = extensions;
+        return ext0 == null ? null : ext0.get(ext.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    protected boolean supportsAuthentication(String auth) {
+        String mechanisms = getExtensionParameter("AUTH");
+        if (mechanisms != null) {
+            for (String m : mechanisms.split("\\s+")) {
+                if (m.equalsIgnoreCase(auth)) {
+                    return true;
+                }
+            }
+        }
+        // Old servers announce "AUTH=LOGIN" (as Angus also accepts).
+        return auth.equalsIgnoreCase("LOGIN") && supportsExtension("AUTH=LOGIN");
     }
 
     @Override
