@@ -2,6 +2,7 @@ package org.securemail.transport;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -22,16 +23,21 @@ public final class Credentials {
         OAUTH2
     }
 
+    private static final Consumer<String> IGNORE_REJECTION = token -> { };
+
     private final String user;
     private final Kind kind;
     private final char[] password;
     private final Supplier<String> tokenSupplier;
+    private final Consumer<String> onRejected;
 
-    private Credentials(String user, Kind kind, char[] password, Supplier<String> tokenSupplier) {
+    private Credentials(String user, Kind kind, char[] password, Supplier<String> tokenSupplier,
+                        Consumer<String> onRejected) {
         this.user = user;
         this.kind = kind;
         this.password = password;
         this.tokenSupplier = tokenSupplier;
+        this.onRejected = onRejected;
     }
 
     /**
@@ -45,7 +51,7 @@ public final class Credentials {
      */
     public static Credentials password(String user, char[] password) {
         Objects.requireNonNull(password, "password");
-        return new Credentials(checkUser(user), Kind.PASSWORD, password.clone(), null);
+        return new Credentials(checkUser(user), Kind.PASSWORD, password.clone(), null, null);
     }
 
     /**
@@ -59,8 +65,33 @@ public final class Credentials {
      * @throws IllegalArgumentException if the user name is empty or contains a line break or NUL
      */
     public static Credentials oauth2(String user, Supplier<String> tokenSupplier) {
+        return oauth2(user, tokenSupplier, IGNORE_REJECTION);
+    }
+
+    /**
+     * Returns OAuth 2.0 credentials whose token source caches tokens. When the server rejects a token (revoked, or
+     * expired before the cache thought), {@code onRejected} is told which one, so that the cache can drop it, and
+     * then the supplier is asked once more, before the failure is reported. The callback runs on the sending thread;
+     * an exception from it is logged and ignored.
+     *
+     * @param user the user name (the mailbox address, for most providers)
+     * @param tokenSupplier returns a current access token; it may block while refreshing
+     * @param onRejected told of a token the server rejected
+     * @return the credentials
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the user name is empty or contains a line break or NUL
+     */
+    public static Credentials oauth2(String user, Supplier<String> tokenSupplier, Consumer<String> onRejected) {
         Objects.requireNonNull(tokenSupplier, "tokenSupplier");
-        return new Credentials(checkUser(user), Kind.OAUTH2, null, tokenSupplier);
+        Objects.requireNonNull(onRejected, "onRejected");
+        return new Credentials(checkUser(user), Kind.OAUTH2, null, tokenSupplier, onRejected);
+    }
+
+    /** Tells the token source that the server rejected a token it gave. */
+    void rejected(String token) {
+        if (onRejected != null) {
+            onRejected.accept(token);
+        }
     }
 
     private static String checkUser(String user) {
@@ -112,7 +143,7 @@ public final class Credentials {
         }
         Credentials c = (Credentials) o;
         return user.equals(c.user) && kind == c.kind && Arrays.equals(password, c.password)
-                && Objects.equals(tokenSupplier, c.tokenSupplier);
+                && Objects.equals(tokenSupplier, c.tokenSupplier) && Objects.equals(onRejected, c.onRejected);
     }
 
     @Override

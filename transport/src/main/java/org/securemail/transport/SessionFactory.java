@@ -102,7 +102,8 @@ final class SessionFactory {
         MailWiring wiring = new MailWiring(rules, s.mode(),
                 s.mode() == SecurityMode.INSECURE_CLEARTEXT ? null : s.engine().connector(s.policy()), s.timeouts(),
                 tlsLimits);
-        s.credentials().ifPresent(c -> wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret));
+        s.credentials().ifPresent(c -> wiring.credentials(c.user(), c.kind() == Credentials.Kind.OAUTH2, c::secret,
+                c::rejected));
         if (!s.listeners().isEmpty()) {
             wiring.events(new Listeners(s.listeners()));
         }

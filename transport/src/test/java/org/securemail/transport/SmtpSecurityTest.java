@@ -384,6 +384,33 @@ class SmtpSecurityTest {
         }
     }
 
+    /** A caching token source learns which token was rejected, drops it, and the retry carries a fresh one. */
+    @Test
+    void oauth2_cachedTokenRejected_callbackDropsIt_retryCarriesTheFreshOne() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> cache = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Supplier<String> cached = () -> cache.updateAndGet(
+                t -> t != null ? t : "token-" + issued.incrementAndGet());
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS)
+                .authReplies("535 5.7.8 token expired").start();
+             SmtpSender sender = Fixtures.sender(server.port()).credentials(Credentials.oauth2("alice@example.test",
+                     cached, token -> {
+                         rejected.add(token);
+                         cache.compareAndSet(token, null);
+                     })).build()) {
+            assertThat(sender.send(Fixtures.message("oauth")).finalReply()).startsWith("250");
+            assertThat(rejected).containsExactly("token-1");
+            assertThat(issued.get()).isEqualTo(2);
+            java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+            assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("AUTH XOAUTH2"))
+                    .extracting(l -> new String(b64.decode(l.substring("AUTH XOAUTH2 ".length())),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .satisfiesExactly(first -> assertThat(first).contains("Bearer token-1"),
+                            second -> assertThat(second).contains("Bearer token-2"));
+        }
+    }
+
     @Test
     void oauth2_freshTokenAlsoRejected_failsAfterExactlyTwoAttempts() {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS)

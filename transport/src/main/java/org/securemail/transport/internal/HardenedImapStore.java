@@ -128,8 +128,9 @@ public class HardenedImapStore extends IMAPStore {
             attempt.remove();
             lastFailure.remove();
             inProtocolConnect.set(Boolean.TRUE);
+            String secret = null;
             try {
-                String secret = wiring.user() != null ? wiring.secret() : password;
+                secret = wiring.user() != null ? wiring.secret() : password;
                 boolean ok = super.protocolConnect(host, port, u, secret);
                 everConnected |= ok;
                 return ok;
@@ -140,6 +141,7 @@ public class HardenedImapStore extends IMAPStore {
                 if (typed instanceof CredentialsRejectedException && wiring.isOAuth2() && !retried
                         && ctx.isTlsVerified()) {
                     retried = true;
+                    wiring.rejected(secret);
                     LOG.info("IMAP {}:{} rejected the OAuth 2.0 token of {}; asking for a fresh token and retrying"
                             + " once", host, p, u);
                     continue;

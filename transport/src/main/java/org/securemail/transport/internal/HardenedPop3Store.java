@@ -192,12 +192,15 @@ public class HardenedPop3Store extends POP3Store {
         this.port = p;
         boolean retried = false;
         while (true) {
+            String secret = null;
             try {
-                String secret = wiring.user() != null ? wiring.secret() : passwd;
-                return scoped(host, p, () -> super.protocolConnect(host, port, u, secret));
+                secret = wiring.user() != null ? wiring.secret() : passwd;
+                String given = secret;
+                return scoped(host, p, () -> super.protocolConnect(host, port, u, given));
             } catch (CredentialsRejectedException e) {
                 if (wiring.isOAuth2() && !retried) {
                     retried = true;
+                    wiring.rejected(secret);
                     LOG.info("POP3 {}:{} rejected the OAuth 2.0 token of {}; asking for a fresh token and retrying"
                             + " once", host, p, u);
                     continue;

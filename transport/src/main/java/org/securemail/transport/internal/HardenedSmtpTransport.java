@@ -163,10 +163,11 @@ public class HardenedSmtpTransport extends SMTPTransport {
         messagesOnConnection = 0;
         long start = System.nanoTime();
         while (true) {
+            String secret = null;
             try (MailWiring.Scope scope = wiring.open(host, p)) {
                 attempt = scope.context();
                 ctx = attempt;
-                String secret = own ? wiring.secret() : password;
+                secret = own ? wiring.secret() : password;
                 boolean ok = super.protocolConnect(host, port, u, secret);
                 if (ok) {
                     connectDuration = java.time.Duration.ofNanos(System.nanoTime() - start);
@@ -176,6 +177,7 @@ public class HardenedSmtpTransport extends SMTPTransport {
             } catch (AuthenticationFailedException e) {
                 if (wiring.isOAuth2() && !retried && attempt.isTlsVerified()) {
                     retried = true;
+                    wiring.rejected(secret);
                     LOG.info("SMTP {}:{} rejected the OAuth 2.0 token of {}; asking for a fresh token and retrying"
                             + " once", host, p, u);
                     continue;

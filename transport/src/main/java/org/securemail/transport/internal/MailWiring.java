@@ -42,6 +42,7 @@ public final class MailWiring {
     private volatile String user;
     private volatile boolean oauth2;
     private volatile Supplier<String> secret;
+    private volatile java.util.function.Consumer<String> rejected;
     private volatile Properties expected = new Properties();
     private volatile MailEvents events = MailEvents.NONE;
 
@@ -73,9 +74,40 @@ public final class MailWiring {
      * @param secret supplies the password or a current token
      */
     public void credentials(String user, boolean oauth2, Supplier<String> secret) {
+        credentials(user, oauth2, secret, rejectedSecret -> { });
+    }
+
+    /**
+     * Sets the credentials SecureMail holds, with where a rejected OAuth 2.0 token is reported.
+     *
+     * @param user the user name
+     * @param oauth2 whether the secret is an OAuth 2.0 token (asked for again once after a rejection)
+     * @param secret supplies the password or a current token
+     * @param rejected told of a token the server rejected, before a fresh one is asked for
+     */
+    public void credentials(String user, boolean oauth2, Supplier<String> secret,
+                            java.util.function.Consumer<String> rejected) {
         this.user = user;
         this.oauth2 = oauth2;
         this.secret = secret;
+        this.rejected = rejected;
+    }
+
+    /**
+     * Reports that the server rejected a token this wiring supplied; a failing callback is logged and ignored.
+     *
+     * @param token the rejected token, or null when unknown
+     */
+    public void rejected(String token) {
+        java.util.function.Consumer<String> r = rejected;
+        if (r == null || token == null) {
+            return;
+        }
+        try {
+            r.accept(token);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MailWiring.class).warn("the OAuth 2.0 rejection callback failed", e);
+        }
     }
 
     /**
