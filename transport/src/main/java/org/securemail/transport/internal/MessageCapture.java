@@ -10,6 +10,7 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.ParseException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,10 @@ public final class MessageCapture {
         boolean done = false;
         try {
             try {
-                mime.writeTo(scanner, IGNORED_HEADERS);
+                // Jakarta Mail writes a line or less at a time: let the scanner see larger pieces.
+                OutputStream pieces = new BufferedOutputStream(scanner, 8 * 1024);
+                mime.writeTo(pieces, IGNORED_HEADERS);
+                pieces.flush();
                 scanner.end();
                 bytes.finish();
             } catch (Violation v) {
@@ -186,9 +190,32 @@ public final class MessageCapture {
             int run = off;
             for (int i = off; i < end; i++) {
                 byte c = b[i];
+                if (c > '\r') {
+                    // Most octets: not a line end, not a NUL, not 8-bit.
+                    lastCr = false;
+                    if (length == 0 && c == '.') {
+                        out.write(b, run, i - run);
+                        out.write('.');
+                        run = i;
+                    }
+                    if (length < KEEP) {
+                        line[length] = c;
+                    }
+                    if (++length > HeaderLines.MAX_LINE) {
+                        throw tooLong();
+                    }
+                    continue;
+                }
                 if (c == '\n' && lastCr) {
                     lastCr = false;
                     run = i + 1;
+                    continue;
+                }
+                if (c == '\r' && i + 1 < end && b[i + 1] == '\n') {
+                    // A CRLF already: it goes out as it is.
+                    i++;
+                    lastCr = false;
+                    endLine();
                     continue;
                 }
                 if (c == '\r' || c == '\n') {
@@ -220,12 +247,16 @@ public final class MessageCapture {
                     line[length] = c;
                 }
                 if (++length > HeaderLines.MAX_LINE) {
-                    throw new Violation("message line " + lineNo + " of " + where() + " is longer than "
-                            + HeaderLines.MAX_LINE + " octets (RFC 5321 section 4.5.3.1.6); use quoted-printable or"
-                            + " base64 Content-Transfer-Encoding for long lines");
+                    throw tooLong();
                 }
             }
             out.write(b, run, end - run);
+        }
+
+        private Violation tooLong() {
+            return new Violation("message line " + lineNo + " of " + where() + " is longer than "
+                    + HeaderLines.MAX_LINE + " octets (RFC 5321 section 4.5.3.1.6); use quoted-printable or"
+                    + " base64 Content-Transfer-Encoding for long lines");
         }
 
         private String where() {
