@@ -8,14 +8,15 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * An OAuth 2.0 access-token supplier for {@code Credentials.oauth2(user, supplier)} that keeps the current token and
- * fetches a new one shortly before it expires. SecureMail asks the supplier for a token for every new connection, and
- * once more when the server rejects the token it gave; this supplier answers from its cache until the token is within
- * {@code margin} of its expiry, so connections do not each cost a round trip to the token endpoint.
+ * An OAuth 2.0 access-token supplier for {@code Credentials.oauth2(user, tokens, tokens::invalidate)} that keeps the
+ * current token and fetches a new one shortly before it expires. SecureMail asks the supplier for a token for every new
+ * connection; this supplier answers from its cache until the token is within {@code margin} of its expiry, so
+ * connections do not each cost a round trip to the token endpoint.
  *
- * <p>A token the server rejects before its stated expiry (revoked, or its scope withdrawn) stays cached until it
- * expires: SecureMail does not tell the supplier which token failed. Call {@link #invalidate()} when a send or fetch
- * fails with {@code CredentialsRejectedException}, so that the next connection fetches a new token.
+ * <p>A token the server rejects before its cached expiry (revoked, expired early, or its scope withdrawn): SecureMail
+ * passes it to {@link #invalidate(String)}, which drops it from the cache, and then asks once more, so the second
+ * attempt carries a new token. Given only as {@code Credentials.oauth2(user, tokens)}, without the hook, the second
+ * ask would get the same cached token again.
  *
  * <p>Thread-safe: concurrent connections share one fetch. {@link #toString()} never shows the token.
  */
@@ -116,9 +117,20 @@ public final class RefreshingTokenSupplier implements Supplier<String> {
         return current.value();
     }
 
-    /** Drops the cached token, so that the next {@link #get()} fetches a new one. */
-    public synchronized void invalidate() {
-        current = null;
+    /**
+     * Drops the cached token if it is the one the server rejected, so that the next {@link #get()} fetches a new one.
+     * A token that was already replaced (another connection refreshed it meanwhile) is kept, so that its refresh is
+     * not thrown away. Meant as the {@code onRejected} hook of {@code Credentials.oauth2(user, tokens,
+     * tokens::invalidate)}.
+     *
+     * @param rejectedToken the token the server rejected
+     * @throws NullPointerException if {@code rejectedToken} is null
+     */
+    public synchronized void invalidate(String rejectedToken) {
+        Objects.requireNonNull(rejectedToken, "rejectedToken");
+        if (current != null && current.value().equals(rejectedToken)) {
+            current = null;
+        }
     }
 
     /**

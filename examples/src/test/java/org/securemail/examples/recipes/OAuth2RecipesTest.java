@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,9 +117,14 @@ class OAuth2RecipesTest {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A sender to the loopback server, wired as the recipe builders wire theirs: the supplier hears of rejections. */
     private static SmtpSender.Builder senderTo(HostileSmtpServer server, RefreshingTokenSupplier tokens) {
         return SecureMail.smtp("localhost").port(server.port()).policy(RecipeFixtures.POLICY)
-                .timeouts(RecipeFixtures.FAST).credentials(Credentials.oauth2(USER, tokens));
+                .timeouts(RecipeFixtures.FAST).credentials(Credentials.oauth2(USER, tokens, tokens::invalidate));
+    }
+
+    private static List<String> authLines(HostileSmtpServer server) {
+        return server.tlsLines().stream().filter(l -> l.startsWith("AUTH ")).collect(Collectors.toList());
     }
 
     // ---- the token endpoint ----
@@ -200,6 +206,33 @@ class OAuth2RecipesTest {
     }
 
     @Test
+    void invalidate_theCachedToken_nextGetFetchesANewOne() {
+        answer(200, "{\"access_token\":\"tok-1\",\"expires_in\":3600}");
+        answer(200, "{\"access_token\":\"tok-2\",\"expires_in\":3600}");
+        RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
+        assertThat(tokens.get()).isEqualTo("tok-1");
+        tokens.invalidate("tok-1");
+        assertThat(tokens.get()).isEqualTo("tok-2");
+        assertThat(tokens.fetches()).isEqualTo(2);
+    }
+
+    @Test
+    void invalidate_aTokenAlreadyReplaced_keepsTheNewerOne() {
+        answer(200, "{\"access_token\":\"tok-1\",\"expires_in\":3600}");
+        answer(200, "{\"access_token\":\"tok-2\",\"expires_in\":3600}");
+        RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
+        assertThat(tokens.get()).isEqualTo("tok-1");
+        clock.advance(Duration.ofMinutes(55));                         // another connection refreshes meanwhile
+        assertThat(tokens.get()).isEqualTo("tok-2");
+        tokens.invalidate("tok-1");                                    // the late report of the old token
+        assertThat(tokens.get()).isEqualTo("tok-2");
+        assertThat(tokens.fetches()).isEqualTo(2);
+        assertThat(requests).hasSize(2);
+        assertThatThrownBy(() -> tokens.invalidate(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("rejectedToken");
+    }
+
+    @Test
     void supplier_endpointDown_failsWithIllegalStateNamingTheCause() {
         answer(503, "{\"error\":\"temporarily_unavailable\"}");
         RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ZERO);
@@ -226,56 +259,55 @@ class OAuth2RecipesTest {
     }
 
     @Test
-    void send_tokenRejected_askedAgainOnce_thenInvalidateFetchesANewOne() throws Exception {
-        answer(200, "{\"access_token\":\"revoked-1\",\"expires_in\":3600}");
+    void send_cachedTokenExpired_oneSendRefreshesOnce_andTheSecondAuthCarriesTheNewToken() throws Exception {
+        answer(200, "{\"access_token\":\"expired-1\",\"expires_in\":3600}");
         answer(200, "{\"access_token\":\"tok-2\",\"expires_in\":3600}");
         RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
+        assertThat(tokens.get()).isEqualTo("expired-1");               // cached by an earlier connection
         try (HostileSmtpServer server = HostileSmtpServer.builder(RecipeFixtures.SERVER_TLS)
-                .authReplies("535 5.7.8 Username and Password not accepted",
-                        "535 5.7.8 Username and Password not accepted").start();
+                .authReplies("535 5.7.8 token expired").start();
              SmtpSender sender = senderTo(server, tokens).build()) {
-            assertThatThrownBy(() -> sender.send(RecipeFixtures.message("one")))
-                    .isInstanceOf(CredentialsRejectedException.class)
-                    .hasMessageNotContaining("revoked-1");
-            // SecureMail asked twice; the supplier's cache answered the same token both times.
-            assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("AUTH "))
-                    .containsExactly("AUTH XOAUTH2 " + xoauth2(USER, "revoked-1"),
-                            "AUTH XOAUTH2 " + xoauth2(USER, "revoked-1"));
-            assertThat(server.messages()).isEmpty();
-            tokens.invalidate();
-            assertThat(sender.send(RecipeFixtures.message("two")).finalReply()).startsWith("250");
-            assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("AUTH ")).last()
-                    .isEqualTo("AUTH XOAUTH2 " + xoauth2(USER, "tok-2"));
+            assertThat(sender.send(RecipeFixtures.message("once")).finalReply()).startsWith("250");
+            assertThat(tokens.fetches()).as("one refresh during the send").isEqualTo(2);
+            assertThat(requests).hasSize(2);
+            assertThat(authLines(server)).containsExactly("AUTH XOAUTH2 " + xoauth2(USER, "expired-1"),
+                    "AUTH XOAUTH2 " + xoauth2(USER, "tok-2"));
+            assertThat(server.messages()).hasSize(1);
+            assertNothingSentInCleartext(server, secretForms(USER, "expired-1"));
             assertNothingSentInCleartext(server, secretForms(USER, "tok-2"));
         }
     }
 
     @Test
-    void sendRecipe_revokedToken_invalidatesAndDeliversOnce() throws Exception {
-        answer(200, "{\"access_token\":\"revoked-1\",\"expires_in\":3600}");
-        answer(200, "{\"access_token\":\"tok-2\",\"expires_in\":3600}");
+    void send_withoutTheRejectionHook_retryGetsTheSameCachedToken_andFails() throws Exception {
+        answer(200, "{\"access_token\":\"expired-1\",\"expires_in\":3600}");
         RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
         try (HostileSmtpServer server = HostileSmtpServer.builder(RecipeFixtures.SERVER_TLS)
-                .authReplies("535 5.7.8 Username and Password not accepted",
-                        "535 5.7.8 Username and Password not accepted").start();
-             SmtpSender sender = senderTo(server, tokens).build()) {
-            assertThat(OAuth2Recipes.send(sender, tokens, RecipeFixtures.message("once")).finalReply())
-                    .startsWith("250");
-            assertThat(server.messages()).hasSize(1);
-            assertThat(tokens.fetches()).isEqualTo(2);
+                .authReplies("535 5.7.8 token expired", "535 5.7.8 token expired").start();
+             SmtpSender sender = senderTo(server, tokens).credentials(Credentials.oauth2(USER, tokens)).build()) {
+            assertThatThrownBy(() -> sender.send(RecipeFixtures.message("never")))
+                    .isInstanceOf(CredentialsRejectedException.class)
+                    .hasMessageNotContaining("expired-1");
+            assertThat(authLines(server)).containsExactly("AUTH XOAUTH2 " + xoauth2(USER, "expired-1"),
+                    "AUTH XOAUTH2 " + xoauth2(USER, "expired-1"));
+            assertThat(tokens.fetches()).isEqualTo(1);
+            assertThat(server.messages()).isEmpty();
         }
     }
 
     @Test
-    void sendRecipe_tokenRejectedAgain_failsWithoutAThirdFetch() {
+    void send_newTokenAlsoRejected_failsAfterExactlyOneRefresh() {
         answer(200, "{\"access_token\":\"bad-1\",\"expires_in\":3600}");
         answer(200, "{\"access_token\":\"bad-2\",\"expires_in\":3600}");
         RefreshingTokenSupplier tokens = new RefreshingTokenSupplier(googleAtLoopback(), clock, Duration.ofMinutes(5));
         try (HostileSmtpServer server = HostileSmtpServer.builder(RecipeFixtures.SERVER_TLS)
                 .authReply("535 5.7.8 Username and Password not accepted").start();
              SmtpSender sender = senderTo(server, tokens).build()) {
-            assertThatThrownBy(() -> OAuth2Recipes.send(sender, tokens, RecipeFixtures.message("never")))
-                    .isInstanceOf(CredentialsRejectedException.class);
+            assertThatThrownBy(() -> sender.send(RecipeFixtures.message("never")))
+                    .isInstanceOf(CredentialsRejectedException.class)
+                    .hasMessageNotContaining("bad-1").hasMessageNotContaining("bad-2");
+            assertThat(authLines(server)).containsExactly("AUTH XOAUTH2 " + xoauth2(USER, "bad-1"),
+                    "AUTH XOAUTH2 " + xoauth2(USER, "bad-2"));
             assertThat(tokens.fetches()).isEqualTo(2);
             assertThat(server.messages()).isEmpty();
         }
