@@ -88,22 +88,37 @@ final class ReplyBounds extends FilterInputStream {
                 i += take;
                 continue;
             }
-            byte c = b[i++];
-            if (c == '\n') {
-                endOfLine();
-                continue;
+            int nl = i;
+            while (nl < end && b[nl] != '\n') {
+                nl++;
             }
-            last = c;
-            if (lineLength < head.length) {
-                head[(int) lineLength] = c;
+            int segment = nl - i;
+            if (segment > 0) {
+                // The line so far: its first octets (SMTP continuation), its last ones (an IMAP literal), its length.
+                if (lineLength < head.length) {
+                    System.arraycopy(b, i, head, (int) lineLength, (int) Math.min(head.length - lineLength, segment));
+                }
+                if (protocol == CleartextRules.IMAP) {
+                    int from = Math.max(i, nl - TAIL);
+                    int slot = (int) ((lineLength + from - i) % TAIL);
+                    for (int j = from; j < nl; j++) {
+                        tail[slot] = b[j];
+                        if (++slot == TAIL) {
+                            slot = 0;
+                        }
+                    }
+                }
+                last = b[nl - 1];
+                lineLength += segment;
+                if (lineLength > limits.maxLine() + 1) { // + 1: the CR of a CRLF is counted until its LF arrives
+                    throw refuse("sent a line longer than " + limits.maxLine() + " octets " + phase);
+                }
             }
-            if (protocol == CleartextRules.IMAP) {
-                tail[(int) (lineLength % TAIL)] = c;
+            if (nl == end) {
+                return;
             }
-            lineLength++;
-            if (lineLength > limits.maxLine() + 1) { // + 1: the CR of a CRLF is counted until its LF arrives
-                throw refuse("sent a line longer than " + limits.maxLine() + " octets " + phase);
-            }
+            i = nl + 1;
+            endOfLine();
         }
     }
 
