@@ -350,7 +350,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
 
     private String capabilities(ImapConn c) {
         String caps = c.tls ? b.capabilitiesAfterTls : b.capabilitiesBeforeTls;
-        if (startTlsUnavailable(c)) {
+        if (startTlsHidden(c)) {
             caps = caps.replace(" STARTTLS", "");
         }
         return caps;
@@ -366,7 +366,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 }
                 return true;
             case "STARTTLS":
-                if (startTlsUnavailable(c)) {
+                if (startTlsRefused(c)) {
                     c.reply(tag + " BAD STARTTLS not available");
                     return true;
                 }

@@ -201,7 +201,7 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                     return true;
                 }
                 List<String> caps = new ArrayList<>(c.tls ? b.capaAfterTls : b.capaBeforeTls);
-                if (startTlsUnavailable(c)) {
+                if (startTlsHidden(c)) {
                     caps.remove("STLS");
                 }
                 caps.add(0, "+OK Capability list follows");
@@ -210,7 +210,7 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                 return true;
             }
             case "STLS":
-                if (startTlsUnavailable(c)) {
+                if (startTlsRefused(c)) {
                     c.reply("-ERR STLS not available");
                     return true;
                 }

@@ -57,8 +57,9 @@ public abstract class HostileServerBuilder<B extends HostileServerBuilder<B, S>,
     }
 
     /**
-     * Leaves STARTTLS (STLS for POP3) out of the capabilities announced before TLS and refuses the command, as a
-     * network device that strips it makes a server look.
+     * Leaves STARTTLS (STLS for POP3) out of the capabilities announced before TLS, as a network device that strips
+     * it makes a server look. A client that sends the command anyway gets the scripted reply (a go-ahead unless
+     * changed), as it would through such a device.
      *
      * @return this builder
      */

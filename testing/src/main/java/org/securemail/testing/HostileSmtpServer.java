@@ -284,7 +284,7 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
         ext.add("hostile.test");
         ext.add("8BITMIME");
         ext.add("ENHANCEDSTATUSCODES");
-        if (!startTlsUnavailable(c)) {
+        if (!startTlsHidden(c)) {
             ext.add("STARTTLS");
         }
         if (c.tls || b.authBeforeTls) {

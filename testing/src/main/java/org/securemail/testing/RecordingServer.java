@@ -161,9 +161,14 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         return r != null ? r : script.authReply;
     }
 
-    /** Whether STARTTLS is to be refused and left out of the capabilities. */
-    final boolean startTlsUnavailable(Conn c) {
-        return c.tls || tls == null || script.stripStartTls;
+    /** Whether STARTTLS is left out of the capabilities on this connection now. */
+    final boolean startTlsHidden(Conn c) {
+        return startTlsRefused(c) || script.stripStartTls;
+    }
+
+    /** Whether the STARTTLS command is refused on this connection now: TLS is up already, or cannot be. */
+    final boolean startTlsRefused(Conn c) {
+        return c.tls || tls == null;
     }
 
     /**
