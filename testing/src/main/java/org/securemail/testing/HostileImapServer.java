@@ -22,8 +22,8 @@ import javax.net.ssl.SSLContext;
  * UID {@code 1000 + i}, subject "Message i", is \Seen when {@code i} is even. It implements just enough of IMAP4rev1
  * for Jakarta Mail: CAPABILITY, STARTTLS, LOGIN, AUTHENTICATE (PLAIN, XOAUTH2), LIST, SELECT, EXAMINE, FETCH and
  * UID FETCH (ENVELOPE, INTERNALDATE, RFC822.SIZE, FLAGS, UID, BODY[] with partial ranges), SEARCH and UID SEARCH
- * (only UNSEEN and DELETED are evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
- * LOGOUT.
+ * (only UNSEEN and DELETED are evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE,
+ * NOOP, CLOSE, LOGOUT.
  */
 public final class HostileImapServer extends RecordingServer<HostileImapServer.Line> {
 
@@ -395,8 +395,8 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 return true;
             case "LIST":
             case "LSUB":
-                c.reply("* " + verb + " (\\HasNoChildren) \"/\" INBOX", "* " + verb + " (\\HasNoChildren) \"/\" Archive",
-                        tag + " OK " + verb + " completed");
+                c.reply("* " + verb + " (\\HasNoChildren) \"/\" INBOX",
+                        "* " + verb + " (\\HasNoChildren) \"/\" Archive", tag + " OK " + verb + " completed");
                 return true;
             case "SELECT":
             case "EXAMINE":
