@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks that the build is release-ready (docs/releasing.md); ./test.sh runs it after the test build.
 #
-#  1. The published modules are exactly those without maven.deploy.skip, and the BOM lists exactly those.
+#  1. The published modules are exactly those without maven.deploy.skip, and the BOM lists exactly those. A module's
+#     artifact is securemail-<directory>, except testing/, published as securemail-testkit; the Javadoc of each
+#     documents org.securemail.<directory>.
 #  2. Each published module has its jar, a sources jar and a Javadoc jar; the Javadoc holds the public packages and
 #     no internal one; each jar's manifest names the version.
 #  3. Reproducible builds: the jars of a first build are set aside, README's install command (./install.sh) builds
@@ -9,7 +11,8 @@
 #     (sha256), the CLI jar included. The first build is made here (mvn clean package -Prelease), unless the option
 #     --after-clean-build says that target/ holds a whole `mvn clean verify -Prelease` of this very tree (./test.sh,
 #     when it is given no extra Maven arguments).
-#  4. getting-started/, a project of a user's own, builds and passes its test against those installed artifacts.
+#  4. The CLI jar (securemail.jar, every dependency inside) holds no test fixture, example or benchmark class.
+#  5. getting-started/, a project of a user's own, builds and passes its test against those installed artifacts.
 #
 # Nothing is installed into ~/.m2: the throwaway repository lives in a temporary folder and reads what the machine's
 # local repository already holds through a file:// mirror (read-only), else Maven Central.
@@ -25,9 +28,6 @@ root=$(pwd)
 
 fail() { echo "release-check: FAILED: $*" >&2; exit 1; }
 say() { echo "release-check: $*"; }
-# A module's artifactId less "securemail-": its folder's name, unless its pom says otherwise (spring/ publishes
-# securemail-spring-boot-starter). Its public package is org.securemail.<folder> either way.
-artifact() { sed -n '/<\/parent>/,$ s:^  <artifactId>securemail-\(.*\)</artifactId>$:\1:p' "$1/pom.xml" | head -n 1; }
 
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 [ -n "$version" ] || fail "cannot read the version from pom.xml"
@@ -35,14 +35,18 @@ version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
 # 1. Which modules are published.
 modules=$(sed -n 's:^ *<module>\(.*\)</module>$:\1:p' pom.xml | sort -u)
 published=()
+declare -A artifact  # module directory -> artifact name without "securemail-"
 for m in $modules; do
   [ "$m" = bom ] && continue
   if ! grep -q '<maven.deploy.skip>true</maven.deploy.skip>' "$m/pom.xml"; then
     published+=("$m")
+    # The module's own artifactId is the one indented by two spaces (the parent's is indented by four).
+    artifact[$m]=$(sed -n 's:^  <artifactId>securemail-\(.*\)</artifactId>$:\1:p' "$m/pom.xml" | head -n 1)
+    [ -n "${artifact[$m]}" ] || fail "cannot read the artifactId (securemail-...) of $m/pom.xml"
   fi
 done
 bom_lists=$(sed -n 's:^ *<artifactId>securemail-\(.*\)</artifactId>$:\1:p' bom/pom.xml | grep -v '^bom$' | sort)
-expected=$(for m in "${published[@]}"; do artifact "$m"; done | sort)
+expected=$(for m in "${published[@]}"; do echo "${artifact[$m]}"; done | sort)
 [ "$bom_lists" = "$expected" ] || fail "bom/pom.xml lists [$(echo $bom_lists)] but the published modules (no" \
   "maven.deploy.skip) are [$(echo $expected)]"
 grep -q "<version>$version</version>" bom/pom.xml || fail "bom/pom.xml's version is not the reactor's ($version)"
@@ -53,15 +57,14 @@ grep -q "implementation(platform(\"org.securemail:securemail-bom:$version\"))" R
 readme_bom=$(grep -A 2 "<artifactId>securemail-bom</artifactId>" README.md || true)
 grep -q "<version>$version</version>" <<< "$readme_bom" \
   || fail "README.md's Maven lines do not name securemail-bom $version"
-say "published: securemail-parent, securemail-bom, $(for m in "${published[@]}"; do
-  printf 'securemail-%s ' "$(artifact "$m")"; done)(version $version)"
+say "published: securemail-parent, securemail-bom, $(printf 'securemail-%s ' $expected)(version $version)"
 
 work=$(mktemp -d /tmp/securemail-release-check.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # 2 and 3, first build: the test build's jars, or a build made now.
-jars() {  # the jars of a published module, relative names
-  local a="securemail-$(artifact "$1")-$version"
+jars() {  # the jars of a published module (its directory), relative names
+  local a="securemail-${artifact[$1]}-$version"
   echo "$a.jar $a-sources.jar $a-javadoc.jar"
 }
 missing=no
@@ -108,27 +111,27 @@ installed="$repo/org/securemail"
 [ -f "$installed/securemail-bom/$version/securemail-bom-$version.pom" ] || fail "securemail-bom was not installed"
 differ=()
 for m in "${published[@]}"; do
-  art=$(artifact "$m")
+  a_id="securemail-${artifact[$m]}"
   for j in $(jars "$m"); do
-    f="$installed/securemail-$art/$version/$j"
+    f="$installed/$a_id/$version/$j"
     [ -f "$f" ] || fail "$j was not installed"
     a=$(sha256sum < "$work/first/$j" | cut -d' ' -f1)
     b=$(sha256sum < "$f" | cut -d' ' -f1)
     [ "$a" = "$b" ] || differ+=("$j")
   done
-  jar="$installed/securemail-$art/$version/securemail-$art-$version.jar"
+  jar="$installed/$a_id/$version/$a_id-$version.jar"
   manifest=$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r')
   grep -qx "Implementation-Version: $version" <<< "$manifest" \
-    || fail "securemail-$art's manifest does not say Implementation-Version: $version"
-  javadoc="$installed/securemail-$art/$version/securemail-$art-$version-javadoc.jar"
+    || fail "$a_id's manifest does not say Implementation-Version: $version"
+  javadoc="$installed/$a_id/$version/$a_id-$version-javadoc.jar"
   listing=$(unzip -Z1 "$javadoc")
   leaked=$(grep -i 'internal' <<< "$listing" | head -n 3 | tr '\n' ' ' || true)
-  [ -z "$leaked" ] || fail "the Javadoc jar of securemail-$art documents an internal package: $leaked"
-  grep -qx "index.html" <<< "$listing" || fail "the Javadoc jar of securemail-$art has no index.html"
+  [ -z "$leaked" ] || fail "the Javadoc jar of $a_id documents an internal package: $leaked"
+  grep -qx "index.html" <<< "$listing" || fail "the Javadoc jar of $a_id has no index.html"
   grep -q "org/securemail/$m/package-summary.html$" <<< "$listing" \
-    || fail "the Javadoc jar of securemail-$art does not document org.securemail.$m"
-  sources=$(unzip -Z1 "$installed/securemail-$art/$version/securemail-$art-$version-sources.jar")
-  grep -q '\.java$' <<< "$sources" || fail "the sources jar of securemail-$art holds no source"
+    || fail "the Javadoc jar of $a_id does not document org.securemail.$m"
+  sources=$(unzip -Z1 "$installed/$a_id/$version/$a_id-$version-sources.jar")
+  grep -q '\.java$' <<< "$sources" || fail "the sources jar of $a_id holds no source"
 done
 [ "$(sha256sum < "$work/first/securemail.jar")" = "$(sha256sum < cli/target/securemail.jar)" ] || differ+=(securemail.jar)
 if [ ${#differ[@]} -gt 0 ]; then
@@ -142,7 +145,14 @@ if [ ${#differ[@]} -gt 0 ]; then
 fi
 say "reproducible: $(( ${#published[@]} * 3 + 1 )) jars identical in two builds (sha256); Javadoc without internal packages"
 
-# 4. A user's project, built against what ./install.sh installed.
+# 4. The CLI jar ships no test fixture (issue 12, item 6): no test kit, example or benchmark class inside.
+fixtures=$(unzip -Z1 cli/target/securemail.jar | grep -E '^org/securemail/(testing|examples|bench)/' | head -n 3 \
+  | tr '\n' ' ' || true)
+[ -z "$fixtures" ] || fail "cli/target/securemail.jar contains test fixtures or examples: $fixtures...; the CLI must" \
+  "depend on securemail-testkit in test scope only (cli/pom.xml)"
+say "securemail.jar: no test fixture, example or benchmark class inside"
+
+# 5. A user's project, built against what ./install.sh installed.
 say "getting-started/: mvn verify against the installed artifacts"
 mvn -B -ntp -q -f getting-started/pom.xml -s "$work/settings.xml" -Dmaven.repo.local="$repo" clean verify \
   > "$work/getting-started.log" 2>&1 || { cat "$work/getting-started.log" >&2; fail "getting-started/ did not build"; }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.securemail.policy.TrustSource;
 import org.securemail.testing.HostileSmtpServer;
-import org.securemail.testing.OpensslServer;
 import org.securemail.testing.ServerTls;
 import org.securemail.testing.TestPki;
+import org.securemail.testing.internal.OpensslServer;
 
 /** The commands run in-process against the same loopback test servers as the library's tests. */
 class CliTest {
@@ -85,7 +85,7 @@ class CliTest {
     void help_documentsTheExitCodes() {
         Run r = run("--help");
         assertThat(r.exit).isZero();
-        assertThat(r.out).contains("send").contains("probe").contains("demo")
+        assertThat(r.out).contains("send").contains("probe").doesNotContain("demo")
                 .contains("3   refused for security").contains("4   transient failure")
                 .contains("5   permanent failure").contains("2   usage error");
     }
@@ -382,9 +382,10 @@ class CliTest {
     }
 
     @Test
-    void demo_runs() {
+    void demo_isNotShipped_pointsToDemoScript() {
         Run r = run("demo");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("Delivered: 250").contains("TLSv1.3");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.out).isEmpty();
+        assertThat(r.err).contains("run ./demo.sh in a SecureMail checkout");
     }
 }

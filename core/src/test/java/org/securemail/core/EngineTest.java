@@ -20,7 +20,7 @@ import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
 import org.securemail.policy.TrustSource;
 import org.securemail.testing.TestPki;
-import org.securemail.testing.TlsTestServer;
+import org.securemail.testing.internal.TlsTestServer;
 
 class EngineTest {
 

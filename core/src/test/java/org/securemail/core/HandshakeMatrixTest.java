@@ -21,9 +21,9 @@ import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
 import org.securemail.policy.TlsVersion;
 import org.securemail.policy.TrustSource;
-import org.securemail.testing.OpensslServer;
 import org.securemail.testing.TestPki;
-import org.securemail.testing.TlsTestServer;
+import org.securemail.testing.internal.OpensslServer;
+import org.securemail.testing.internal.TlsTestServer;
 
 /**
  * Real handshakes over loopback against servers that each offer exactly one weakness, and against good servers, under

@@ -6,6 +6,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
+import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.DeliveryReport;
 import org.securemail.transport.SecureMail;
@@ -23,7 +24,20 @@ public final class Notifier implements AutoCloseable {
      * @param credentials the account, or null for a server that takes mail without
      */
     public Notifier(String host, int port, String from, Credentials credentials) throws MessagingException {
-        SmtpSender.Builder b = SecureMail.smtp(host).port(port);
+        this(host, port, from, credentials, TlsPolicy.MODERN);
+    }
+
+    /**
+     * @param host the submission server, e.g. smtp.example.com
+     * @param port its port, usually 587
+     * @param from the sender address
+     * @param credentials the account, or null for a server that takes mail without
+     * @param policy the TLS policy: what the server must offer and which certificates to trust (tests pass the test
+     *     kit's, which trusts the certificates it made for the run)
+     */
+    public Notifier(String host, int port, String from, Credentials credentials, TlsPolicy policy)
+            throws MessagingException {
+        SmtpSender.Builder b = SecureMail.smtp(host).port(port).policy(policy);
         if (credentials != null) {
             b.credentials(credentials);
         }

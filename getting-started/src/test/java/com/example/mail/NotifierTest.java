@@ -12,21 +12,41 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.securemail.testing.HostileSmtpServer;
+import org.securemail.testing.SecureMailServerExtension;
+import org.securemail.testing.WireAssertions;
 import org.securemail.transport.Credentials;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.MailSecurityException;
 
 /**
- * Your mail code, tested: a server on loopback that does not offer STARTTLS (as when a network device strips it)
- * never receives the password, the message or a mailbox command. The servers here are a few lines of plain SMTP and
- * IMAP; SecureMail's test kit will bring TLS servers with certificates made per run for the tests that send and read
- * for real.
+ * Your mail code, tested. With SecureMail's test kit: a message goes out under TLS, once, and nothing of it or of the
+ * password crosses the wire in cleartext (docs/testing-your-code.md). With nothing but the JDK: a server on loopback
+ * that does not offer STARTTLS (as when a network device strips it) never receives the password, the message or a
+ * mailbox command.
  */
 class NotifierTest {
+    @RegisterExtension
+    static final SecureMailServerExtension mail = SecureMailServerExtension.create();
+
+    @Test
+    void send_withTestKit_deliveredOnceUnderTls_nothingInCleartext() throws Exception {
+        HostileSmtpServer smtp = mail.smtp();
+        try (Notifier notifier = new Notifier(smtp.host(), smtp.port(), "app@example.test",
+                Credentials.password("app@example.test", "s3cret".toCharArray()), mail.policy())) {
+            assertTrue(notifier.send("you@example.test", "hi", "secret text").isEncrypted());
+        }
+        List<String> forbidden = new ArrayList<>(WireAssertions.secretForms("app@example.test", "s3cret"));
+        forbidden.add("secret text");
+        WireAssertions.assertNothingSentInCleartext(smtp, forbidden);
+        WireAssertions.assertDeliveredOnce(smtp, "Subject: hi");
+    }
 
     @Test
     void send_serverWithoutStartTls_refusedBeforeCredentialsOrMessage() throws Exception {

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.securemail.core.Handshake;
 import org.securemail.core.TlsEngine;
 import org.securemail.core.TlsRefusalReason;
+import org.securemail.policy.CipherSuite;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
@@ -49,9 +50,19 @@ class PostfixSendTest {
                 .tlsEngine(ENGINE).timeouts(TIMEOUTS);
     }
 
+    /**
+     * Modern TLS: version 1.2 or 1.3, a forward-secret key exchange (TLS 1.3, or ephemeral ECDHE or DHE in TLS 1.2,
+     * as the negotiated suite's IANA name says), an AEAD cipher, and a certificate verified for the host.
+     */
     static void assertModernTls(Handshake h) {
         assertThat(h.tlsVersion()).isIn(TlsVersion.TLS_1_2, TlsVersion.TLS_1_3);
-        assertThat(h.cipherSuite().keyExchange()).isNotNull();
+        assertThat(h.cipherSuite().version()).isEqualTo(h.tlsVersion());
+        if (h.tlsVersion() == TlsVersion.TLS_1_3) {
+            assertThat(h.cipherSuite().keyExchange()).isEqualTo(CipherSuite.KeyExchange.TLS13);
+        } else {
+            assertThat(h.cipherSuite().keyExchange()).isIn(CipherSuite.KeyExchange.ECDHE, CipherSuite.KeyExchange.DHE);
+            assertThat(h.cipherSuite().name()).matches("TLS_(ECDHE|DHE)_(RSA|ECDSA)_WITH_.*");
+        }
         assertThat(h.cipherSuite().isAead()).isTrue();
         assertThat(h.isAuthenticated()).isTrue();
         assertThat(h.verifiedHostName()).contains(ENV.host());

@@ -54,9 +54,19 @@ class TlsPolicyTest {
                         "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")
                 .noneMatch(n -> n.startsWith("TLS_DHE_") && n.contains("_CBC_"));
         assertThat(TlsPolicy.COMPATIBLE.namedGroups()).contains(NamedGroup.FFDHE2048, NamedGroup.FFDHE3072);
-        assertThat(TlsPolicy.COMPATIBLE.namedGroups()).allSatisfy(g -> assertThat(g.bits()).isGreaterThanOrEqualTo(256));
-        assertThat(TlsPolicy.COMPATIBLE.cipherSuites()).allSatisfy(s ->
-                assertThat(s.keyExchange()).isNotNull());
+        assertThat(TlsPolicy.COMPATIBLE.namedGroups())
+                .allSatisfy(g -> assertThat(g.bits()).isGreaterThanOrEqualTo(256));
+        // Forward secret: every suite agrees on its keys by ephemeral (EC)DHE, read from the IANA name itself (TLS 1.3
+        // suites always do; TLS 1.2 ones must name ECDHE or DHE, never RSA, DH or ECDH), and the parsed key exchange
+        // says the same.
+        String ephemeral = "TLS_(ECDHE|DHE)_(RSA|ECDSA)_WITH_[A-Z0-9_]+"
+                + "|TLS_(AES_128_GCM|AES_256_GCM|AES_128_CCM|CHACHA20_POLY1305)_SHA(256|384)";
+        assertThat(suiteNames(TlsPolicy.COMPATIBLE)).isNotEmpty()
+                .allMatch(n -> n.matches(ephemeral), "an ephemeral (EC)DHE suite or a TLS 1.3 suite");
+        assertThat(TlsPolicy.COMPATIBLE.cipherSuites()).allSatisfy(s -> assertThat(s.keyExchange()).isEqualTo(
+                s.version() == TlsVersion.TLS_1_3 ? CipherSuite.KeyExchange.TLS13
+                        : s.name().startsWith("TLS_DHE_") ? CipherSuite.KeyExchange.DHE
+                        : CipherSuite.KeyExchange.ECDHE));
     }
 
     @Test

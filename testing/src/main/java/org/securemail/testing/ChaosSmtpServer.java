@@ -23,10 +23,10 @@ import javax.net.ssl.SSLContext;
 public final class ChaosSmtpServer extends RecordingServer<RecordingServer.Line> {
 
     /** Where the server may fail. */
-    public enum Point { GREETING, EHLO, HANDSHAKE, MAIL, RCPT, DATA_BODY, FINAL_DOT, AFTER_REPLY }
+    enum Point { GREETING, EHLO, HANDSHAKE, MAIL, RCPT, DATA_BODY, FINAL_DOT, AFTER_REPLY }
 
     /** How it fails. */
-    public enum Action { DROP, REPLY_421, REPLY_451, REPLY_554, STALL }
+    enum Action { DROP, REPLY_421, REPLY_451, REPLY_554, STALL }
 
     private final Random random;
     private final double faultRate;
@@ -35,7 +35,7 @@ public final class ChaosSmtpServer extends RecordingServer<RecordingServer.Line>
     private final Map<String, AtomicInteger> faults = new ConcurrentHashMap<>();
 
     private ChaosSmtpServer(SSLContext tls, long seed, double faultRate, long stallMillis) throws IOException {
-        super("chaos-smtp", tls);
+        super("chaos-smtp", tls, HostileSmtpServer.COMMANDS_BEFORE_TLS, null);
         this.random = new Random(seed);
         this.faultRate = faultRate;
         this.stallMillis = stallMillis;
@@ -60,18 +60,27 @@ public final class ChaosSmtpServer extends RecordingServer<RecordingServer.Line>
     }
 
     @Override
-    protected Line line(int connection, boolean tls, String text) {
+    Line line(int connection, boolean tls, String text) {
         return new Line(connection, tls, text);
     }
 
-    /** @return how often each Message-ID was received whole (and not refused) */
+    /**
+     * Returns how often each message was received whole and not refused, by Message-ID: a count above 1 is a
+     * message delivered twice, a missing one a message lost.
+     *
+     * @return the counts by Message-ID
+     */
     public Map<String, Integer> delivered() {
         Map<String, Integer> out = new java.util.TreeMap<>();
         delivered.forEach((k, v) -> out.put(k, v.get()));
         return Collections.unmodifiableMap(out);
     }
 
-    /** @return how often each point and action occurred, e.g. "FINAL_DOT DROP" */
+    /**
+     * Returns how often each fault occurred.
+     *
+     * @return the counts by point and action, e.g. {@code "FINAL_DOT DROP"}
+     */
     public Map<String, Integer> faults() {
         Map<String, Integer> out = new java.util.TreeMap<>();
         faults.forEach((k, v) -> out.put(k, v.get()));
@@ -127,7 +136,7 @@ public final class ChaosSmtpServer extends RecordingServer<RecordingServer.Line>
     }
 
     @Override
-    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+    void serve(Socket socket, int id) throws IOException, InterruptedException {
         Conn c = new Conn(id, socket);
         Action a = fault(Point.GREETING);
         if (a != null && a != Action.REPLY_451) {

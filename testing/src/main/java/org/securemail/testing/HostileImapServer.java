@@ -5,12 +5,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
@@ -23,8 +23,8 @@ import javax.net.ssl.SSLContext;
  * UID {@code 1000 + i}, subject "Message i", is \Seen when {@code i} is even. It implements just enough of IMAP4rev1
  * for Jakarta Mail: CAPABILITY, STARTTLS, LOGIN, AUTHENTICATE (PLAIN, XOAUTH2), LIST, SELECT, EXAMINE, FETCH and
  * UID FETCH (ENVELOPE, INTERNALDATE, RFC822.SIZE, FLAGS, UID, BODY[] with partial ranges), SEARCH and UID SEARCH
- * (only UNSEEN and DELETED are evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE, NOOP, CLOSE,
- * LOGOUT.
+ * (only UNSEEN and DELETED are evaluated; anything else matches every message), STORE, COPY, MOVE, EXPUNGE, IDLE,
+ * NOOP, CLOSE, LOGOUT.
  */
 public final class HostileImapServer extends RecordingServer<HostileImapServer.Line> {
 
@@ -34,7 +34,11 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
             super(connection, tls, text);
         }
 
-        /** @return the command verb, upper case, after the tag and an optional UID prefix */
+        /**
+         * Returns the command verb of the line.
+         *
+         * @return the word after the tag, upper case; {@code "UID FETCH"} and the like for UID commands
+         */
         @Override
         public String verb() {
             String[] p = text.split(" ");
@@ -64,16 +68,16 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         }
     }
 
+    /** What a client may send before TLS without giving anything away. */
+    static final Set<String> COMMANDS_BEFORE_TLS = Set.of("CAPABILITY", "STARTTLS", "LOGOUT", "NOOP");
+
     private final Builder b;
-    private final Deque<String> authReplies;
     private final List<Msg> inbox = new ArrayList<>();
     private long nextUid;
 
     private HostileImapServer(Builder b) throws IOException {
-        super("hostile-imap", b.tls);
-        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
+        super("hostile-imap", b.tls, COMMANDS_BEFORE_TLS, b);
         this.b = b;
-        this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
             Msg m = generate(i);
             if (b.markedDeleted.contains(m.uid)) {
@@ -89,7 +93,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
     }
 
     @Override
-    protected Line line(int connection, boolean tls, String text) {
+    Line line(int connection, boolean tls, String text) {
         return new Line(connection, tls, text);
     }
 
@@ -113,35 +117,27 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
     }
 
     /**
-     * Starts building a server.
+     * Starts scripting a server; without further calls it offers STARTTLS, takes any login under TLS and serves an
+     * empty INBOX.
      *
-     * @param tls the server's TLS context (its certificate), or null for a server that cannot do TLS
+     * @param tls the server's TLS context (its certificate, see {@link ServerTls}), or null for a server that cannot
+     *     do TLS
      * @return a builder
      */
     public static Builder builder(SSLContext tls) {
         return new Builder(tls);
     }
 
-    /** Scripts the server's behaviour. */
-    public static final class Builder {
-        private final SSLContext tls;
-        private boolean implicitTls;
-        private String greeting = "* OK hostile IMAP ready";
+    /** Scripts an IMAP server's behaviour; the options all three servers share are on {@link HostileServerBuilder}. */
+    public static final class Builder extends HostileServerBuilder<Builder, HostileImapServer> {
         private String capabilitiesBeforeTls = "IMAP4rev1 STARTTLS LOGINDISABLED";
         private String capabilitiesAfterTls = "IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR IDLE MOVE UIDPLUS";
         private String startTlsReply = "OK Begin TLS negotiation now";
-        private String afterGoAhead = "";
         private String capabilityAfterTlsReply;
-        private String authReply = "OK Logged in";
-        private List<String> authReplies = List.of();
         private int messages;
-        private final Set<Long> markedDeleted = new java.util.HashSet<>();
+        private final Set<Long> markedDeleted = new HashSet<>();
         private int bodyBytes = 60;
         private boolean idleNewMail;
-        private String stallOn;
-        private String attackWhen;
-        private Boolean attackInsideTls;
-        private Attack attack;
         private boolean lowerCaseKeywords;
         private final java.util.Map<String, List<String>> unsolicited = new java.util.HashMap<>();
         private String newMailBefore;
@@ -149,69 +145,65 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private boolean logoutWithoutReply;
 
         Builder(SSLContext tls) {
-            this.tls = tls;
+            super(tls, "* OK hostile IMAP ready", "OK Logged in");
         }
 
-        /** @param v TLS from the first byte @return this */
-        public Builder implicitTls(boolean v) {
-            implicitTls = v;
-            return this;
-        }
-
-        /** @param line the whole greeting line, e.g. "* PREAUTH [CAPABILITY IMAP4rev1] welcome" @return this */
-        public Builder greeting(String line) {
-            greeting = line;
-            return this;
-        }
-
-        /** @param caps the capabilities announced before TLS (or always, without TLS) @return this */
+        /**
+         * Sets the capabilities announced before TLS (or always, for a server without TLS).
+         *
+         * @param caps the words, e.g. {@code "IMAP4rev1 STARTTLS LOGINDISABLED"}
+         * @return this builder
+         */
         public Builder capabilitiesBeforeTls(String caps) {
-            capabilitiesBeforeTls = caps;
-            return this;
-        }
-
-        /** @param caps the capabilities announced under TLS @return this */
-        public Builder capabilitiesAfterTls(String caps) {
-            capabilitiesAfterTls = caps;
-            return this;
-        }
-
-        /** @param reply the tagged reply to STARTTLS without its tag, e.g. "NO not now" @return this */
-        public Builder startTlsReply(String reply) {
-            startTlsReply = reply;
-            return this;
-        }
-
-        /** @param data bytes sent right after the STARTTLS go-ahead, in the same write @return this */
-        public Builder afterGoAhead(String data) {
-            afterGoAhead = data;
+            capabilitiesBeforeTls = Objects.requireNonNull(caps, "caps");
             return this;
         }
 
         /**
-         * @param reply the tagged reply to CAPABILITY under TLS, without its tag and without the untagged CAPABILITY
-         *     line ("NO broken", or "OK" for a reply that lists nothing)
-         * @return this
+         * Sets the capabilities announced under TLS.
+         *
+         * @param caps the words, e.g. {@code "IMAP4rev1 AUTH=PLAIN"}
+         * @return this builder
+         */
+        public Builder capabilitiesAfterTls(String caps) {
+            capabilitiesAfterTls = Objects.requireNonNull(caps, "caps");
+            return this;
+        }
+
+        /**
+         * Sets the tagged reply to STARTTLS, without its tag; anything but OK leaves the connection in cleartext.
+         *
+         * @param reply e.g. {@code "NO not now"}
+         * @return this builder
+         */
+        public Builder startTlsReply(String reply) {
+            startTlsReply = Objects.requireNonNull(reply, "reply");
+            return this;
+        }
+
+        /**
+         * Sets the tagged reply to CAPABILITY under TLS, without its tag and without the untagged CAPABILITY line.
+         *
+         * @param reply {@code "NO broken"}, or {@code "OK"} for a reply that lists nothing
+         * @return this builder
          */
         public Builder capabilityAfterTlsReply(String reply) {
             capabilityAfterTlsReply = reply;
             return this;
         }
 
-        /** @param reply the tagged reply to LOGIN and AUTHENTICATE, without its tag @return this */
-        public Builder authReply(String reply) {
-            authReply = reply;
-            return this;
-        }
-
-        /** @param replies successive replies to LOGIN/AUTHENTICATE, one per attempt; then {@link #authReply} @return this */
-        public Builder authReplies(String... replies) {
-            authReplies = List.of(replies);
-            return this;
-        }
-
-        /** @param n how many messages INBOX holds @return this */
+        /**
+         * Fills INBOX with generated messages: message {@code i} (from 1) has UID {@code 1000 + i}, subject
+         * "Message i", and is \Seen when {@code i} is even.
+         *
+         * @param n how many messages INBOX holds
+         * @return this builder
+         * @throws IllegalArgumentException if n is negative
+         */
         public Builder messages(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("messages must be 0 or more: " + n);
+            }
             messages = n;
             return this;
         }
@@ -220,7 +212,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          * Marks messages \Deleted from the start, as another client that has not expunged yet would have.
          *
          * @param uids the UIDs (the n-th message has UID 1000 + n)
-         * @return this
+         * @return this builder
          */
         public Builder markedDeleted(long... uids) {
             for (long uid : uids) {
@@ -229,40 +221,25 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
             return this;
         }
 
-        /** @param n the minimum body size of each message, in bytes @return this */
+        /**
+         * Sets the minimum body size of each generated message.
+         *
+         * @param n the size in bytes
+         * @return this builder
+         */
         public Builder bodyBytes(int n) {
             bodyBytes = n;
             return this;
         }
 
-        /** @param v whether a new message arrives (and is announced) as soon as IDLE begins @return this */
+        /**
+         * Sets whether a new message arrives, and is announced, as soon as IDLE begins.
+         *
+         * @param v whether IDLE brings new mail
+         * @return this builder
+         */
         public Builder idleNewMail(boolean v) {
             idleNewMail = v;
-            return this;
-        }
-
-        /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
-        /**
-         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
-         *
-         * @param when "GREETING" or a command verb
-         * @param insideTls true to attack only inside TLS, false only before it, null either way
-         * @param attack the attack
-         * @return this
-         */
-        public Builder attack(String when, Boolean insideTls, Attack attack) {
-            this.attackWhen = when;
-            this.attackInsideTls = insideTls;
-            this.attack = attack;
-            return this;
-        }
-
-        /**
-         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
-         * @return this
-         */
-        public Builder stallOn(String verb) {
-            stallOn = verb.toUpperCase(Locale.ROOT);
             return this;
         }
 
@@ -271,7 +248,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          * {@code * 3 exists}, {@code a1 ok [read-write]}), which RFC 9051 allows; message data is left as it is.
          *
          * @param v whether to
-         * @return this
+         * @return this builder
          */
         public Builder lowerCaseKeywords(boolean v) {
             lowerCaseKeywords = v;
@@ -283,7 +260,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          *
          * @param verb the command, e.g. "NOOP", "FETCH" or "UID FETCH"
          * @param lines the untagged lines, e.g. "* FLAGS (\\Seen \\Deleted $Junk)"
-         * @return this
+         * @return this builder
          */
         public Builder unsolicited(String verb, String... lines) {
             unsolicited.put(verb.toUpperCase(Locale.ROOT), List.of(lines));
@@ -295,7 +272,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          * reply to the first such command once a folder is selected.
          *
          * @param verb the command, e.g. "FETCH" or "UID FETCH"
-         * @return this
+         * @return this builder
          */
         public Builder newMailBefore(String verb) {
             newMailBefore = verb.toUpperCase(Locale.ROOT);
@@ -308,25 +285,32 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          * FETCH, STORE and SEARCH by sequence number, so choose another command.
          *
          * @param verb the command, e.g. "NOOP" or "UID FETCH"
-         * @return this
+         * @return this builder
          */
         public Builder expungeBefore(String verb) {
             expungeBefore = verb.toUpperCase(Locale.ROOT);
             return this;
         }
 
-        /** @param v whether the server closes the connection on LOGOUT without its BYE and tagged OK @return this */
+        /**
+         * Makes the server close the connection on LOGOUT without its BYE and tagged OK.
+         *
+         * @param v true for no reply
+         * @return this builder
+         */
         public Builder logoutWithoutReply(boolean v) {
             logoutWithoutReply = v;
             return this;
         }
 
-        /** @return the started server */
+        @Override
         public HostileImapServer start() {
             try {
-                return new HostileImapServer(this);
+                HostileImapServer server = new HostileImapServer(this);
+                onStart.accept(server);
+                return server;
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                throw new IllegalStateException("cannot start the IMAP test server on 127.0.0.1: " + e, e);
             }
         }
     }
@@ -341,7 +325,11 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         return lines().stream().filter(l -> l.verb().equals(verb)).count();
     }
 
-    /** @return the UIDs now in INBOX, in order */
+    /**
+     * Returns the UIDs now in INBOX.
+     *
+     * @return the UIDs, in order
+     */
     public List<Long> inboxUids() {
         synchronized (inbox) {
             List<Long> r = new ArrayList<>();
@@ -378,7 +366,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         }
 
         @Override
-        protected void reply(String... replyLines) throws IOException {
+        void reply(String... replyLines) throws IOException {
             if (!b.lowerCaseKeywords) {
                 super.reply(replyLines);
                 return;
@@ -409,20 +397,12 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
     }
 
     @Override
-    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+    void serve(Socket socket, int id) throws IOException, InterruptedException {
         {
             ImapConn c = new ImapConn(id, socket);
-            if (b.implicitTls) {
-                c.startTls();
-            }
-            if ("GREETING".equals(b.stallOn)) {
-                stall();
+            if (!greet(c)) {
                 return;
             }
-            if (attackIfDue(c, "GREETING")) {
-                return;
-            }
-            c.reply(b.greeting);
             String line;
             while ((line = c.readLine()) != null) {
                 line = c.completeLiterals(line);
@@ -437,14 +417,10 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                     args = sub.length > 1 ? sub[1] : "";
                     uid = true;
                 }
-                if (attackIfDue(c, verb)) {
+                if (!beforeReply(c, verb)) {
                     return;
                 }
-                if (verb.equals(b.stallOn)) {
-                    stall();
-                    return;
-                }
-                beforeReply(c, (uid ? "UID " : "") + verb);
+                untaggedBeforeReply(c, (uid ? "UID " : "") + verb);
                 if (!dispatch(c, tag, verb, args, uid)) {
                     return;
                 }
@@ -471,7 +447,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
     private final AtomicBoolean expungeSent = new AtomicBoolean();
 
     /** Sends what the server scripted to say unasked before its reply to this command. */
-    private void beforeReply(ImapConn c, String verb) throws IOException {
+    private void untaggedBeforeReply(ImapConn c, String verb) throws IOException {
         if (!c.selected) {
             return;
         }
@@ -498,7 +474,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
 
     private String capabilities(ImapConn c) {
         String caps = c.tls ? b.capabilitiesAfterTls : b.capabilitiesBeforeTls;
-        if (c.tls || b.tls == null) {
+        if (startTlsHidden(c)) {
             caps = caps.replace(" STARTTLS", "");
         }
         return caps;
@@ -514,7 +490,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 }
                 return true;
             case "STARTTLS":
-                if (c.tls || b.tls == null) {
+                if (startTlsRefused(c)) {
                     c.reply(tag + " BAD STARTTLS not available");
                     return true;
                 }
@@ -545,8 +521,8 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 return true;
             case "LIST":
             case "LSUB":
-                c.reply("* " + verb + " (\\HasNoChildren) \"/\" INBOX", "* " + verb + " (\\HasNoChildren) \"/\" Archive",
-                        tag + " OK " + verb + " completed");
+                c.reply("* " + verb + " (\\HasNoChildren) \"/\" INBOX",
+                        "* " + verb + " (\\HasNoChildren) \"/\" Archive", tag + " OK " + verb + " completed");
                 return true;
             case "SELECT":
             case "EXAMINE":
@@ -581,11 +557,6 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                 c.reply(tag + " BAD unknown command");
                 return true;
         }
-    }
-
-    private String nextAuthReply() {
-        String r = authReplies.poll();
-        return r != null ? r : b.authReply;
     }
 
     private void authenticate(ImapConn c, String tag, String args) throws IOException {

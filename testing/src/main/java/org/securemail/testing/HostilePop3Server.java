@@ -3,12 +3,11 @@ package org.securemail.testing;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
@@ -23,16 +22,16 @@ import javax.net.ssl.SSLContext;
  */
 public final class HostilePop3Server extends RecordingServer<RecordingServer.Line> {
 
+    /** What a client may send before TLS without giving anything away. */
+    static final Set<String> COMMANDS_BEFORE_TLS = Set.of("CAPA", "STLS", "QUIT");
+
     private final Builder b;
-    private final Deque<String> authReplies;
     private final List<String[]> maildrop = new CopyOnWriteArrayList<>();
     private final List<String> deleted = new CopyOnWriteArrayList<>();
 
     private HostilePop3Server(Builder b) throws IOException {
-        super("hostile-pop3", b.tls);
-        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
+        super("hostile-pop3", b.tls, COMMANDS_BEFORE_TLS, b);
         this.b = b;
-        this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         for (int i = 1; i <= b.messages; i++) {
             String raw = "From: sender" + i + "@example.test\r\nTo: alice@example.test\r\nSubject: Message " + i
                     + "\r\nMessage-ID: <p" + i + "@example.test>\r\n\r\nBody of message " + i + "\r\n.leading dot\r\n";
@@ -42,25 +41,24 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
     }
 
     @Override
-    protected Line line(int connection, boolean tls, String text) {
+    Line line(int connection, boolean tls, String text) {
         return new Line(connection, tls, text);
     }
 
     /**
-     * Starts building a server.
+     * Starts scripting a server; without further calls it offers STLS, takes any login under TLS and serves an empty
+     * maildrop.
      *
-     * @param tls the server's TLS context (its certificate), or null for a server that cannot do TLS
+     * @param tls the server's TLS context (its certificate, see {@link ServerTls}), or null for a server that cannot
+     *     do TLS
      * @return a builder
      */
     public static Builder builder(SSLContext tls) {
         return new Builder(tls);
     }
 
-    /** Scripts the server's behaviour. */
-    public static final class Builder {
-        private final SSLContext tls;
-        private boolean implicitTls;
-        private String greeting = "+OK hostile POP3 ready";
+    /** Scripts a POP3 server's behaviour; the options all three servers share are on {@link HostileServerBuilder}. */
+    public static final class Builder extends HostileServerBuilder<Builder, HostilePop3Server> {
         private List<String> capaBeforeTls = List.of("USER", "UIDL", "TOP", "STLS", "SASL PLAIN");
         private List<String> capaAfterTls = List.of("USER", "UIDL", "TOP", "SASL PLAIN XOAUTH2");
         private boolean capaFailsAfterTls;
@@ -68,53 +66,50 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         private boolean quitWithoutReply;
         private Set<String> unsupported = Set.of();
         private String stlsReply = "+OK Begin TLS negotiation";
-        private String afterGoAhead = "";
-        private String authReply = "+OK Logged in";
-        private List<String> authReplies = List.of();
         private int messages;
-        private String stallOn;
-        private String attackWhen;
-        private Boolean attackInsideTls;
-        private Attack attack;
 
         Builder(SSLContext tls) {
-            this.tls = tls;
+            super(tls, "+OK hostile POP3 ready", "+OK Logged in");
         }
 
-        /** @param v TLS from the first byte @return this */
-        public Builder implicitTls(boolean v) {
-            implicitTls = v;
-            return this;
-        }
-
-        /** @param line the greeting @return this */
-        public Builder greeting(String line) {
-            greeting = line;
-            return this;
-        }
-
-        /** @param caps the CAPA lines before TLS (or always, without TLS) @return this */
+        /**
+         * Sets the CAPA lines before TLS (or always, for a server without TLS).
+         *
+         * @param caps the lines, e.g. {@code "USER"}, {@code "STLS"}, {@code "SASL PLAIN"}
+         * @return this builder
+         */
         public Builder capaBeforeTls(String... caps) {
             capaBeforeTls = List.of(caps);
             return this;
         }
 
-        /** @param caps the CAPA lines under TLS @return this */
+        /**
+         * Sets the CAPA lines under TLS.
+         *
+         * @param caps the lines
+         * @return this builder
+         */
         public Builder capaAfterTls(String... caps) {
             capaAfterTls = List.of(caps);
             return this;
         }
 
-        /** @param v whether CAPA is answered -ERR under TLS @return this */
+        /**
+         * Sets whether CAPA is answered -ERR under TLS.
+         *
+         * @param v whether CAPA fails after STLS
+         * @return this builder
+         */
         public Builder capaFailsAfterTls(boolean v) {
             capaFailsAfterTls = v;
             return this;
         }
 
         /**
-         * @param v whether the server lacks CAPA (RFC 2449 makes it optional): it answers -ERR, as to any unknown
-         *     command
-         * @return this
+         * Makes the server lack CAPA, which RFC 2449 makes optional: it answers -ERR, as to any unknown command.
+         *
+         * @param v true for no CAPA
+         * @return this builder
          */
         public Builder noCapa(boolean v) {
             noCapa = v;
@@ -122,86 +117,71 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
         }
 
         /**
-         * @param v whether the server closes the connection on QUIT without replying (deletions still commit)
-         * @return this
+         * Makes the server close the connection on QUIT without replying (deletions still commit).
+         *
+         * @param v true for no reply
+         * @return this builder
          */
         public Builder quitWithoutReply(boolean v) {
             quitWithoutReply = v;
             return this;
         }
 
-        /** @param verbs commands the server answers "-ERR unknown command", e.g. "UIDL", "TOP" @return this */
+        /**
+         * Names commands the server answers "-ERR unknown command".
+         *
+         * @param verbs e.g. "UIDL", "TOP"
+         * @return this builder
+         */
         public Builder unsupported(String... verbs) {
             unsupported = Set.of(verbs);
             return this;
         }
 
-        /** @param reply the reply to STLS, e.g. "-ERR not now" @return this */
+        /**
+         * Sets the reply to STLS; anything but +OK leaves the connection in cleartext.
+         *
+         * @param reply e.g. {@code "-ERR not now"}
+         * @return this builder
+         */
         public Builder stlsReply(String reply) {
-            stlsReply = reply;
+            stlsReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
-        /** @param data bytes sent right after the STLS go-ahead, in the same write @return this */
-        public Builder afterGoAhead(String data) {
-            afterGoAhead = data;
-            return this;
-        }
-
-        /** @param reply the final reply to PASS and AUTH @return this */
-        public Builder authReply(String reply) {
-            authReply = reply;
-            return this;
-        }
-
-        /** @param replies successive replies to PASS/AUTH, one per attempt; then {@link #authReply} @return this */
-        public Builder authReplies(String... replies) {
-            authReplies = List.of(replies);
-            return this;
-        }
-
-        /** @param n how many messages the maildrop holds @return this */
+        /**
+         * Fills the maildrop with generated messages: message {@code i} (from 1) has UIDL {@code uid-i} and subject
+         * "Message i".
+         *
+         * @param n how many messages the maildrop holds
+         * @return this builder
+         * @throws IllegalArgumentException if n is negative
+         */
         public Builder messages(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("messages must be 0 or more: " + n);
+            }
             messages = n;
             return this;
         }
 
-        /** @param verb stop answering when this command arrives ("GREETING" stalls before the greeting) @return this */
-        /**
-         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
-         *
-         * @param when "GREETING" or a command verb
-         * @param insideTls true to attack only inside TLS, false only before it, null either way
-         * @param attack the attack
-         * @return this
-         */
-        public Builder attack(String when, Boolean insideTls, Attack attack) {
-            this.attackWhen = when;
-            this.attackInsideTls = insideTls;
-            this.attack = attack;
-            return this;
-        }
-
-        /**
-         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
-         * @return this
-         */
-        public Builder stallOn(String verb) {
-            stallOn = verb.toUpperCase(Locale.ROOT);
-            return this;
-        }
-
-        /** @return the started server */
+        @Override
         public HostilePop3Server start() {
             try {
-                return new HostilePop3Server(this);
+                HostilePop3Server server = new HostilePop3Server(this);
+                onStart.accept(server);
+                return server;
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                throw new IllegalStateException("cannot start the POP3 test server on 127.0.0.1: " + e, e);
             }
         }
     }
 
-    /** @return the UIDLs of the messages deleted (committed by QUIT) */
+    /**
+     * Returns the UIDLs of the messages deleted, committed by QUIT.
+     *
+     * @return the UIDLs, in the order they were removed
+     */
     public List<String> deleted() {
         return new ArrayList<>(deleted);
     }
@@ -216,29 +196,17 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
     }
 
     @Override
-    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
+    void serve(Socket socket, int id) throws IOException, InterruptedException {
         {
             Pop3Conn c = new Pop3Conn(id, socket);
-            if (b.implicitTls) {
-                c.startTls();
-            }
-            if ("GREETING".equals(b.stallOn)) {
-                stall();
+            if (!greet(c)) {
                 return;
             }
-            if (attackIfDue(c, "GREETING")) {
-                return;
-            }
-            c.reply(b.greeting);
             String line;
             while ((line = c.readLine()) != null) {
                 String[] parts = line.split(" ");
                 String verb = parts[0].toUpperCase(Locale.ROOT);
-                if (attackIfDue(c, verb)) {
-                    return;
-                }
-                if (verb.equals(b.stallOn)) {
-                    stall();
+                if (!beforeReply(c, verb)) {
                     return;
                 }
                 if (b.unsupported.contains(verb)) {
@@ -250,11 +218,6 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                 }
             }
         }
-    }
-
-    private String nextAuthReply() {
-        String r = authReplies.poll();
-        return r != null ? r : b.authReply;
     }
 
     private int number(Pop3Conn c, String[] parts) throws IOException {
@@ -282,7 +245,7 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                     return true;
                 }
                 List<String> caps = new ArrayList<>(c.tls ? b.capaAfterTls : b.capaBeforeTls);
-                if (c.tls || b.tls == null) {
+                if (startTlsHidden(c)) {
                     caps.remove("STLS");
                 }
                 caps.add(0, "+OK Capability list follows");
@@ -291,7 +254,7 @@ public final class HostilePop3Server extends RecordingServer<RecordingServer.Lin
                 return true;
             }
             case "STLS":
-                if (c.tls || b.tls == null) {
+                if (startTlsRefused(c)) {
                     c.reply("-ERR STLS not available");
                     return true;
                 }

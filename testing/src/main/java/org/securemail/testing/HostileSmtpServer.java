@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -19,204 +18,170 @@ import javax.net.ssl.SSLContext;
  * AUTH answered 530 or 535, 4xx/5xx replies, stalls and dropped connections.
  */
 public final class HostileSmtpServer extends RecordingServer<RecordingServer.Line> {
+    /** What a client may send before TLS without giving anything away. */
+    static final Set<String> COMMANDS_BEFORE_TLS = Set.of("EHLO", "HELO", "STARTTLS", "QUIT");
 
     private final Builder b;
     private final List<String> messages = new CopyOnWriteArrayList<>();
-    private final Deque<String> authReplies;
-    private final AtomicInteger dropCount = new AtomicInteger();
 
     private HostileSmtpServer(Builder b) throws IOException {
-        super("hostile-smtp", b.tls);
-        scriptAttack(b.attackWhen, b.attackInsideTls, b.attack);
+        super("hostile-smtp", b.tls, COMMANDS_BEFORE_TLS, b);
         this.b = b;
-        this.authReplies = new ConcurrentLinkedDeque<>(b.authReplies);
         start();
     }
 
     @Override
-    protected Line line(int connection, boolean tls, String text) {
+    Line line(int connection, boolean tls, String text) {
         return new Line(connection, tls, text);
     }
 
     /**
-     * Starts building a server.
+     * Starts scripting a server; without further calls it offers STARTTLS, takes any AUTH under TLS and accepts every
+     * message.
      *
-     * @param tls the server's TLS context (its certificate), or null for a server that cannot do TLS
+     * @param tls the server's TLS context (its certificate, see {@link ServerTls}), or null for a server that cannot
+     *     do TLS
      * @return a builder
      */
     public static Builder builder(SSLContext tls) {
         return new Builder(tls);
     }
 
-    /** Scripts the server's behaviour. */
-    public static final class Builder {
-        private final SSLContext tls;
-        private boolean implicitTls;
-        private boolean offerStartTls = true;
+    /** Scripts an SMTP server's behaviour; the options all three servers share are on {@link HostileServerBuilder}. */
+    public static final class Builder extends HostileServerBuilder<Builder, HostileSmtpServer> {
         private String startTlsReply = "220 2.0.0 Ready to start TLS";
-        private String afterGoAhead = "";
         private String ehloAfterTlsReply;
         private String authMechanisms = "PLAIN LOGIN XOAUTH2";
         private boolean authBeforeTls;
-        private List<String> authReplies = List.of();
-        private String authReply = "235 2.7.0 Authentication successful";
         private String mailReply = "250 2.1.0 Ok";
         private Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
         private String dataReply = "354 End data with <CR><LF>.<CR><LF>";
         private String finalReply = "250 2.0.0 Ok: queued as TESTQ123";
-        private String stallOn;
-        private String attackWhen;
-        private Boolean attackInsideTls;
-        private Attack attack;
-        private String dropOn;
-        private int dropOnOccurrence = 1;
         private boolean dropAfterData;
-        private String greeting = "220 hostile.test ESMTP ready";
         private List<String> extensions = List.of();
         private List<String> ehloBeforeTls;
         private List<String> ehloInsideTls;
         private boolean quitWithoutReply;
 
         Builder(SSLContext tls) {
-            this.tls = tls;
+            super(tls, "220 hostile.test ESMTP ready", "235 2.7.0 Authentication successful");
         }
 
-        /** @param v TLS from the first byte @return this */
-        public Builder implicitTls(boolean v) {
-            implicitTls = v;
-            return this;
-        }
-
-        /** @param v whether EHLO in cleartext announces STARTTLS @return this */
+        /**
+         * Sets whether EHLO in cleartext announces STARTTLS; false is {@link #stripStartTls()}.
+         *
+         * @param v whether STARTTLS is offered
+         * @return this builder
+         */
         public Builder offerStartTls(boolean v) {
-            offerStartTls = v;
+            stripStartTls = !v;
             return this;
         }
 
-        /** @param reply the reply to STARTTLS, e.g. "454 4.7.0 TLS not available" @return this */
+        /**
+         * Sets the reply to STARTTLS; anything but a 220 reply leaves the connection in cleartext.
+         *
+         * @param reply e.g. {@code "454 4.7.0 TLS not available"}
+         * @return this builder
+         */
         public Builder startTlsReply(String reply) {
-            startTlsReply = reply;
+            startTlsReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
-        /** @param data bytes sent right after the STARTTLS go-ahead, in the same write @return this */
-        public Builder afterGoAhead(String data) {
-            afterGoAhead = data;
-            return this;
-        }
-
-        /** @param reply the reply to EHLO once TLS is up (e.g. "554 5.5.1 no") @return this */
+        /**
+         * Sets the reply to EHLO once TLS is up, in place of the capabilities.
+         *
+         * @param reply e.g. {@code "554 5.5.1 no"}
+         * @return this builder
+         */
         public Builder ehloAfterTlsReply(String reply) {
             ehloAfterTlsReply = reply;
             return this;
         }
 
-        /** @param mechanisms the AUTH mechanisms announced @return this */
+        /**
+         * Sets the AUTH mechanisms announced.
+         *
+         * @param mechanisms e.g. {@code "PLAIN LOGIN XOAUTH2"}
+         * @return this builder
+         */
         public Builder authMechanisms(String mechanisms) {
-            authMechanisms = mechanisms;
+            authMechanisms = Objects.requireNonNull(mechanisms, "mechanisms");
             return this;
         }
 
-        /** @param v whether AUTH is announced in cleartext too @return this */
+        /**
+         * Sets whether AUTH is announced in cleartext too, as a careless server does.
+         *
+         * @param v whether AUTH is announced before TLS
+         * @return this builder
+         */
         public Builder authBeforeTls(boolean v) {
             authBeforeTls = v;
             return this;
         }
 
-        /** @param reply the final reply to AUTH (235, 535, 530, ...) @return this */
-        public Builder authReply(String reply) {
-            authReply = reply;
-            return this;
-        }
-
-        /** @param replies successive final replies to AUTH, one per attempt; then {@link #authReply} @return this */
-        public Builder authReplies(String... replies) {
-            authReplies = List.of(replies);
-            return this;
-        }
-
-        /** @param reply the reply to MAIL FROM @return this */
+        /**
+         * Sets the reply to MAIL FROM.
+         *
+         * @param reply e.g. {@code "451 4.3.0 try later"}
+         * @return this builder
+         */
         public Builder mailReply(String reply) {
-            mailReply = reply;
+            mailReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
-        /** @param reply the reply to RCPT TO, per address @return this */
+        /**
+         * Sets the reply to RCPT TO, per address.
+         *
+         * @param reply the reply for an address, e.g. {@code a -> a.startsWith("bad") ? "550 5.1.1 no" : "250 Ok"}
+         * @return this builder
+         */
         public Builder rcptReply(Function<String, String> reply) {
-            rcptReply = reply;
+            rcptReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
-        /** @param reply the reply to DATA @return this */
+        /**
+         * Sets the reply to DATA; anything but 354 ends the transaction there.
+         *
+         * @param reply e.g. {@code "554 5.5.1 no valid recipients"}
+         * @return this builder
+         */
         public Builder dataReply(String reply) {
-            dataReply = reply;
+            dataReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
-        /** @param reply the reply to the end of data @return this */
+        /**
+         * Sets the reply to the end of the message data; the message counts as received either way.
+         *
+         * @param reply e.g. {@code "552 5.3.4 message too big"}
+         * @return this builder
+         */
         public Builder finalReply(String reply) {
-            finalReply = reply;
+            finalReply = Objects.requireNonNull(reply, "reply");
             return this;
         }
 
         /**
-         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting, "DATA-BODY"
-         *     stops reading after the 354 reply, "DATA-END" after the whole message)
-         * @return this
-         */
-        /**
-         * Runs an attack instead of the greeting ({@code "GREETING"}) or of the reply to a command.
+         * Closes the connection after the end of the message data, without a reply: the client cannot know whether
+         * the message was taken.
          *
-         * @param when "GREETING" or a command verb
-         * @param insideTls true to attack only inside TLS, false only before it, null either way
-         * @param attack the attack
-         * @return this
+         * @return this builder
          */
-        public Builder attack(String when, Boolean insideTls, Attack attack) {
-            this.attackWhen = when;
-            this.attackInsideTls = insideTls;
-            this.attack = attack;
-            return this;
-        }
-
-        /**
-         * @param verb stop answering when this command arrives ("GREETING" stalls before the greeting)
-         * @return this
-         */
-        public Builder stallOn(String verb) {
-            stallOn = verb.toUpperCase(Locale.ROOT);
-            return this;
-        }
-
-        /** @param verb close the connection when this command arrives @return this */
-        public Builder dropOn(String verb) {
-            dropOn = verb.toUpperCase(Locale.ROOT);
-            return this;
-        }
-
-        /**
-         * Closes the connection when the n-th occurrence (counted over all connections) of a command arrives.
-         *
-         * @param verb the command
-         * @param occurrence 1 for the first
-         * @return this
-         */
-        public Builder dropOn(String verb, int occurrence) {
-            dropOn = verb.toUpperCase(Locale.ROOT);
-            dropOnOccurrence = occurrence;
-            return this;
-        }
-
-        /** Closes the connection after the end of data, without a reply. @return this */
         public Builder dropAfterData() {
             dropAfterData = true;
             return this;
         }
 
         /**
-         * @param keywords further EHLO keywords announced inside TLS (and before it without TLS), e.g. "PIPELINING",
-         *     "SMTPUTF8", "SIZE 1000000", "DSN"
-         * @return this
+         * Sets further EHLO keywords, announced inside TLS (and before it for a server without TLS).
+         *
+         * @param keywords e.g. {@code "PIPELINING"}, {@code "SMTPUTF8"}, {@code "SIZE 1000000"}, {@code "DSN"}
+         * @return this builder
          */
         public Builder extensions(String... keywords) {
             extensions = List.of(keywords);
@@ -228,7 +193,7 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
          *
          * @param insideTls true for the reply inside TLS, false for the reply before it
          * @param lines the reply lines, without line endings
-         * @return this
+         * @return this builder
          */
         public Builder ehloReply(boolean insideTls, String... lines) {
             if (insideTls) {
@@ -239,139 +204,127 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
             return this;
         }
 
-        /** @param v whether the server closes the connection on QUIT without replying @return this */
+        /**
+         * Makes the server close the connection on QUIT without replying.
+         *
+         * @param v true for no reply
+         * @return this builder
+         */
         public Builder quitWithoutReply(boolean v) {
             quitWithoutReply = v;
             return this;
         }
 
-        /** @param greeting the greeting line @return this */
-        public Builder greeting(String greeting) {
-            this.greeting = greeting;
-            return this;
-        }
-
-        /** @return the started server */
+        @Override
         public HostileSmtpServer start() {
             try {
-                return new HostileSmtpServer(this);
+                HostileSmtpServer server = new HostileSmtpServer(this);
+                onStart.accept(server);
+                return server;
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                throw new IllegalStateException("cannot start the SMTP test server on 127.0.0.1: " + e, e);
             }
         }
     }
 
-    /** @return the message data received (complete messages only) */
+    /**
+     * Returns the messages received whole (up to the final dot), as the data the client sent, dot-stuffing kept.
+     *
+     * @return the messages, in the order they arrived
+     */
     public List<String> messages() {
         return Collections.unmodifiableList(messages);
     }
 
     @Override
-    protected void serve(Socket socket, int id) throws IOException, InterruptedException {
-        {
-            Conn c = new Conn(id, socket);
-            if (b.implicitTls) {
-                c.startTls();
-            }
-            if ("GREETING".equals(b.stallOn)) {
-                stall();
+    void serve(Socket socket, int id) throws IOException, InterruptedException {
+        Conn c = new Conn(id, socket);
+        if (!greet(c)) {
+            return;
+        }
+        String line;
+        while ((line = c.readLine()) != null) {
+            String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+            if (!beforeReply(c, verb)) {
                 return;
             }
-            if (attackIfDue(c, "GREETING")) {
-                return;
-            }
-            c.reply(b.greeting);
-            String line;
-            while ((line = c.readLine()) != null) {
-                String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-                if (verb.equals(b.dropOn) && dropCount.incrementAndGet() == b.dropOnOccurrence) {
-                    return;
-                }
-                if (attackIfDue(c, verb)) {
-                    return;
-                }
-                if (verb.equals(b.stallOn)) {
-                    stall();
-                    return;
-                }
-                switch (verb) {
-                    case "EHLO":
-                        if (c.tls && b.ehloAfterTlsReply != null) {
-                            c.reply(b.ehloAfterTlsReply);
-                        } else if ((c.tls ? b.ehloInsideTls : b.ehloBeforeTls) != null) {
-                            c.reply((c.tls ? b.ehloInsideTls : b.ehloBeforeTls).toArray(new String[0]));
-                        } else {
-                            c.reply(ehlo(c.tls));
-                        }
+            switch (verb) {
+                case "EHLO":
+                    if (c.tls && b.ehloAfterTlsReply != null) {
+                        c.reply(b.ehloAfterTlsReply);
+                    } else if ((c.tls ? b.ehloInsideTls : b.ehloBeforeTls) != null) {
+                        c.reply((c.tls ? b.ehloInsideTls : b.ehloBeforeTls).toArray(new String[0]));
+                    } else {
+                        c.reply(ehlo(c));
+                    }
+                    break;
+                case "HELO":
+                    c.reply("250 hostile.test");
+                    break;
+                case "STARTTLS":
+                    if (c.tls || !canTls() || b.stripStartTls && !b.startTlsReply.startsWith("220")) {
+                        c.reply("503 5.5.1 TLS already active");
                         break;
-                    case "HELO":
-                        c.reply("250 hostile.test");
-                        break;
-                    case "STARTTLS":
-                        if (c.tls || !b.offerStartTls && !b.startTlsReply.startsWith("220")) {
-                            c.reply("503 5.5.1 TLS already active");
-                            break;
-                        }
-                        c.send(b.startTlsReply + "\r\n" + b.afterGoAhead);
-                        if (b.startTlsReply.startsWith("220")) {
-                            c.startTls();
-                        }
-                        break;
-                    case "AUTH":
-                        auth(c, line);
-                        break;
-                    case "MAIL":
-                        c.reply(b.mailReply);
-                        break;
-                    case "RCPT":
-                        c.reply(b.rcptReply.apply(line.replaceAll("(?i)^RCPT TO:\\s*<?([^>]*)>?.*$", "$1")));
-                        break;
-                    case "DATA":
-                        c.reply(b.dataReply);
-                        if ("DATA-BODY".equals(b.stallOn)) {
-                            stall(); // stops reading: the client's writes block
+                    }
+                    c.send(b.startTlsReply + "\r\n" + b.afterGoAhead);
+                    if (b.startTlsReply.startsWith("220")) {
+                        c.startTls();
+                    }
+                    break;
+                case "AUTH":
+                    auth(c, line);
+                    break;
+                case "MAIL":
+                    c.reply(b.mailReply);
+                    break;
+                case "RCPT":
+                    c.reply(b.rcptReply.apply(line.replaceAll("(?i)^RCPT TO:\\s*<?([^>]*)>?.*$", "$1")));
+                    break;
+                case "DATA":
+                    c.reply(b.dataReply);
+                    if ("DATA-BODY".equals(b.stallOn)) {
+                        stall(); // stops reading: the client's writes block
+                        return;
+                    }
+                    if (b.dataReply.startsWith("354")) {
+                        data(c);
+                        if (b.dropAfterData) {
                             return;
                         }
-                        if (b.dataReply.startsWith("354")) {
-                            data(c);
-                            if (b.dropAfterData) {
-                                return;
-                            }
-                            if ("DATA-END".equals(b.stallOn)) {
-                                stall();
-                                return;
-                            }
-                            c.reply(b.finalReply);
+                        if ("DATA-END".equals(b.stallOn)) {
+                            stall();
+                            return;
                         }
-                        break;
-                    case "RSET":
-                    case "NOOP":
-                        c.reply("250 2.0.0 Ok");
-                        break;
-                    case "QUIT":
-                        if (!b.quitWithoutReply) {
-                            c.reply("221 2.0.0 Bye");
-                        }
-                        return;
-                    default:
-                        c.reply("502 5.5.2 Command not recognized");
-                }
+                        c.reply(b.finalReply);
+                    }
+                    break;
+                case "RSET":
+                case "NOOP":
+                    c.reply("250 2.0.0 Ok");
+                    break;
+                case "QUIT":
+                    if (!b.quitWithoutReply) {
+                        c.reply("221 2.0.0 Bye");
+                    }
+                    return;
+                default:
+                    c.reply("502 5.5.2 Command not recognized");
             }
         }
     }
 
-    private String[] ehlo(boolean tls) {
+    private String[] ehlo(Conn c) {
         List<String> ext = new ArrayList<>();
         ext.add("hostile.test");
         ext.add("8BITMIME");
         ext.add("ENHANCEDSTATUSCODES");
-        if (!tls && b.offerStartTls && b.tls != null) {
+        if (!startTlsHidden(c)) {
             ext.add("STARTTLS");
         }
-        if (tls || b.authBeforeTls) {
+        if (c.tls || b.authBeforeTls) {
             ext.add("AUTH " + b.authMechanisms);
         }
-        if (tls || b.tls == null || !b.offerStartTls) {
+        if (c.tls || !canTls() || b.stripStartTls) {
             ext.addAll(b.extensions);
         }
         String[] out = new String[ext.size()];
@@ -393,8 +346,7 @@ public final class HostileSmtpServer extends RecordingServer<RecordingServer.Lin
             c.reply("334 ");
             c.readLine();
         }
-        String r = authReplies.poll();
-        c.reply(r != null ? r : b.authReply);
+        c.reply(nextAuthReply());
     }
 
     private void data(Conn c) throws IOException {

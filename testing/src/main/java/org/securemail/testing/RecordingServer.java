@@ -11,39 +11,54 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * What the hostile mail servers share: a listener on 127.0.0.1, port 0; one thread per connection; a record of every
- * line received with whether it came in cleartext or under TLS, and of every cleartext byte; STARTTLS (or implicit
- * TLS) as the server side of a JDK handshake; stalls and dropped connections on request.
+ * A mail server on 127.0.0.1, port 0, that records what it receives: every line with whether it came in cleartext or
+ * under TLS, and every cleartext byte. It is what {@link WireAssertions} checks: the proof, at the wire, that a
+ * credential or a message never arrived where it must not.
+ *
+ * <p>One thread serves each connection; {@link #close()} closes them all. The records are safe to read from the test
+ * thread while the server runs.
  *
  * @param <L> the type of the recorded lines (IMAP lines know their tag)
  */
 public abstract class RecordingServer<L extends RecordingServer.Line> implements AutoCloseable {
 
-    /** One line received. */
+    /** One line received by the server. */
     public static class Line {
+        /** The connection it arrived on, numbered from 1 in the order they were accepted. */
         public final int connection;
+        /** Whether it arrived under TLS. */
         public final boolean tls;
+        /** The line without its line end. */
         public final String text;
 
-        protected Line(int connection, boolean tls, String text) {
+        Line(int connection, boolean tls, String text) {
             this.connection = connection;
             this.tls = tls;
             this.text = text;
         }
 
-        /** @return the command verb, upper case: the first word */
+        /**
+         * Returns the command verb of the line.
+         *
+         * @return its first word, upper case
+         */
         public String verb() {
             return text.split(" ", 2)[0].toUpperCase(Locale.ROOT);
         }
@@ -55,26 +70,33 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
     }
 
     private final SSLContext tls;
+    private final Set<String> commandsBeforeTls;
+    private final HostileServerBuilder<?, ?> script;
+    private final Deque<String> authReplies;
     private final ServerSocket serverSocket;
     private final ExecutorService executor;
     private final List<L> lines = new ArrayList<>(); // guarded by itself
     private final ByteArrayOutputStream cleartext = new ByteArrayOutputStream();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final CountDownLatch stalled = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicLong attackBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong attackBytes = new AtomicLong();
+    private final AtomicInteger dropCount = new AtomicInteger();
     private volatile int connections;
-    private volatile String attackWhen;
-    private volatile Boolean attackInsideTls;
-    private volatile Attack attack;
 
     /**
      * Binds the listener; subclasses call {@link #start()} once their own fields are set.
      *
      * @param name the name of the connection threads
      * @param tls the server's TLS context, or null for a server that cannot do TLS
+     * @param commandsBeforeTls the commands a client may send before TLS without giving anything away
+     * @param script what the server was scripted to do, or null for a server without a builder
      */
-    protected RecordingServer(String name, SSLContext tls) throws IOException {
+    RecordingServer(String name, SSLContext tls, Set<String> commandsBeforeTls, HostileServerBuilder<?, ?> script)
+            throws IOException {
         this.tls = tls;
+        this.commandsBeforeTls = Set.copyOf(commandsBeforeTls);
+        this.script = script;
+        this.authReplies = new ConcurrentLinkedDeque<>(script == null ? List.of() : script.authReplies);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -84,18 +106,69 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     }
 
+    /** The commands a client may send before TLS without giving away a credential, a message or a mailbox. */
+    final Set<String> commandsBeforeTls() {
+        return commandsBeforeTls;
+    }
+
+    /** Whether the server can do TLS at all. */
+    final boolean canTls() {
+        return tls != null;
+    }
+
     /**
-     * Scripts an attack: instead of the greeting ({@code "GREETING"}) or of its reply to a command (its verb), the
-     * server runs the attack.
+     * Opens a connection as scripted: implicit TLS, then a stall, an attack or the greeting.
      *
-     * @param when "GREETING" or a command verb
-     * @param insideTls true to attack only inside TLS, false only before it, null either way
-     * @param a the attack
+     * @return false when the connection is over
      */
-    protected final void scriptAttack(String when, Boolean insideTls, Attack a) {
-        this.attackWhen = when == null ? null : when.toUpperCase(Locale.ROOT);
-        this.attackInsideTls = insideTls;
-        this.attack = a;
+    final boolean greet(Conn c) throws IOException, InterruptedException {
+        if (script.implicitTls) {
+            c.startTls();
+        }
+        if ("GREETING".equals(script.stallOn)) {
+            stall();
+            return false;
+        }
+        if (attackIfDue(c, "GREETING")) {
+            return false;
+        }
+        c.reply(script.greeting);
+        return true;
+    }
+
+    /**
+     * Runs the drop, attack or stall scripted for a command that just arrived.
+     *
+     * @return false when the connection is over
+     */
+    final boolean beforeReply(Conn c, String verb) throws IOException, InterruptedException {
+        if (verb.equals(script.dropOn) && dropCount.incrementAndGet() == script.dropOnOccurrence) {
+            return false;
+        }
+        if (attackIfDue(c, verb)) {
+            return false;
+        }
+        if (verb.equals(script.stallOn)) {
+            stall();
+            return false;
+        }
+        return true;
+    }
+
+    /** The next reply to an authentication attempt. */
+    final String nextAuthReply() {
+        String r = authReplies.poll();
+        return r != null ? r : script.authReply;
+    }
+
+    /** Whether STARTTLS is left out of the capabilities on this connection now. */
+    final boolean startTlsHidden(Conn c) {
+        return startTlsRefused(c) || script.stripStartTls;
+    }
+
+    /** Whether the STARTTLS command is refused on this connection now: TLS is up already, or cannot be. */
+    final boolean startTlsRefused(Conn c) {
+        return c.tls || tls == null;
     }
 
     /**
@@ -105,9 +178,10 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
      * @param when "GREETING" or the verb just received
      * @return true if it ran (the connection is then over)
      */
-    protected final boolean attackIfDue(Conn c, String when) throws IOException, InterruptedException {
-        Attack a = attack;
-        if (a == null || !when.equalsIgnoreCase(attackWhen) || (attackInsideTls != null && attackInsideTls != c.tls)) {
+    final boolean attackIfDue(Conn c, String when) throws IOException, InterruptedException {
+        Attack a = script == null ? null : script.attack;
+        if (a == null || !when.equalsIgnoreCase(script.attackWhen)
+                || (script.attackInsideTls != null && script.attackInsideTls != c.tls)) {
             return false;
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -143,32 +217,35 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
     }
 
-    /** @return how many bytes the scripted attack sent before the client went away */
+    /**
+     * Returns how many bytes the scripted {@link Attack} sent before the client went away: proof that the client
+     * stopped reading early rather than buffering without bound.
+     *
+     * @return the number of bytes
+     */
     public long attackBytes() {
         return attackBytes.get();
     }
 
     /** Starts accepting connections. */
-    protected final void start() {
+    final void start() {
         executor.execute(this::acceptLoop);
     }
 
-    /** @return a record of one line */
-    protected abstract L line(int connection, boolean tls, String text);
+    /** Returns a record of one line. */
+    abstract L line(int connection, boolean tls, String text);
 
-    /**
-     * Serves one connection until it ends.
-     *
-     * @param socket the accepted socket
-     * @param id the connection number, from 1
-     */
-    protected abstract void serve(Socket socket, int id) throws IOException, InterruptedException;
+    /** Serves one connection until it ends. */
+    abstract void serve(Socket socket, int id) throws IOException, InterruptedException;
 
     private void acceptLoop() {
         while (!serverSocket.isClosed()) {
             try {
                 Socket s = serverSocket.accept();
-                int id = ++connections;
+                int id;
+                synchronized (this) {
+                    id = ++connections;
+                }
                 open.add(s);
                 executor.execute(() -> {
                     try (s) {
@@ -187,20 +264,20 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
     }
 
     /** Stops answering on this connection (keeping it open) and lets {@link #awaitStall} return. */
-    protected final void stall() throws InterruptedException {
+    final void stall() throws InterruptedException {
         stalled.countDown();
         Thread.sleep(60_000);
     }
 
     /** One connection: its streams, whether TLS is up, and line I/O that records what arrives. */
-    protected class Conn {
-        protected final int id;
-        protected Socket socket;
-        protected InputStream in;
-        protected OutputStream out;
-        protected boolean tls;
+    class Conn {
+        final int id;
+        Socket socket;
+        InputStream in;
+        OutputStream out;
+        boolean tls;
 
-        protected Conn(int id, Socket socket) throws IOException {
+        Conn(int id, Socket socket) throws IOException {
             this.id = id;
             this.socket = socket;
             this.in = socket.getInputStream();
@@ -208,7 +285,7 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
 
         /** Runs the server side of a TLS handshake over the connection. */
-        protected void startTls() throws IOException {
+        void startTls() throws IOException {
             SSLSocket ssl = (SSLSocket) RecordingServer.this.tls.getSocketFactory().createSocket(socket,
                     socket.getInetAddress().getHostAddress(), socket.getPort(), true);
             ssl.setUseClientMode(false);
@@ -221,13 +298,13 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
 
         /** Sends text as it is, in one write. */
-        protected void send(String text) throws IOException {
+        void send(String text) throws IOException {
             out.write(text.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
 
         /** Sends each line with CRLF, in one write. */
-        protected void reply(String... replyLines) throws IOException {
+        void reply(String... replyLines) throws IOException {
             StringBuilder sb = new StringBuilder();
             for (String r : replyLines) {
                 sb.append(r).append("\r\n");
@@ -235,8 +312,8 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
             send(sb.toString());
         }
 
-        /** @return the next line without its line ending, recorded; null at the end of the stream */
-        protected String readLine() throws IOException {
+        /** Returns the next line without its line ending, recorded; null at the end of the stream. */
+        String readLine() throws IOException {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             int c;
             while ((c = in.read()) >= 0) {
@@ -260,8 +337,8 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
             return s;
         }
 
-        /** @return exactly n bytes (an IMAP literal), recorded when in cleartext */
-        protected byte[] readBytes(int n) throws IOException {
+        /** Returns exactly n bytes (an IMAP literal), recorded when in cleartext. */
+        byte[] readBytes(int n) throws IOException {
             byte[] data = in.readNBytes(n);
             for (byte b : data) {
                 recordCleartext(b & 0xff);
@@ -278,19 +355,41 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
     }
 
-    /** @return the port */
+    /**
+     * Returns the host a client should connect to: the name the test certificates are issued for. It resolves to the
+     * loopback address the server listens on.
+     *
+     * @return {@code "localhost"}
+     */
+    public String host() {
+        return "localhost";
+    }
+
+    /**
+     * Returns the port the server listens on, chosen by the system when it started.
+     *
+     * @return the port
+     */
     public int port() {
         return serverSocket.getLocalPort();
     }
 
-    /** @return every line received, in order */
+    /**
+     * Returns every line received so far, over all connections, in the order they arrived.
+     *
+     * @return a copy of the lines
+     */
     public List<L> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
     }
 
-    /** @return the lines received before TLS */
+    /**
+     * Returns the lines received before TLS, over all connections.
+     *
+     * @return their text, in order
+     */
     public List<String> cleartextLines() {
         List<String> r = new ArrayList<>();
         for (L l : lines()) {
@@ -301,7 +400,11 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         return r;
     }
 
-    /** @return the lines received under TLS */
+    /**
+     * Returns the lines received under TLS, over all connections.
+     *
+     * @return their text, in order
+     */
     public List<String> tlsLines() {
         List<String> r = new ArrayList<>();
         for (L l : lines()) {
@@ -312,14 +415,22 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         return r;
     }
 
-    /** @return every byte received in cleartext, as text */
+    /**
+     * Returns every byte received in cleartext, line ends and literals included, over all connections.
+     *
+     * @return the bytes as ISO-8859-1 text
+     */
     public String cleartextBytes() {
         synchronized (cleartext) {
             return cleartext.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
-    /** @return the number of connections accepted */
+    /**
+     * Returns how many connections the server accepted.
+     *
+     * @return the number of connections
+     */
     public int connections() {
         return connections;
     }
@@ -327,8 +438,9 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
     /**
      * Waits until the server stalled as scripted.
      *
-     * @param seconds how long to wait
+     * @param seconds how long to wait at most
      * @return true if it stalled
+     * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitStall(int seconds) throws InterruptedException {
         return stalled.await(seconds, TimeUnit.SECONDS);
@@ -340,6 +452,7 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
      * @param match the predicate
      * @param timeout how long to wait at most
      * @return true if such a line arrived
+     * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitLine(Predicate<L> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -355,7 +468,7 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
     }
 
-    /** Closes every open connection, as a server that goes away would. */
+    /** Closes every open connection, as a server that goes away would; the listener stays open. */
     public void dropAllConnections() {
         for (Socket s : open) {
             try {
@@ -366,6 +479,7 @@ public abstract class RecordingServer<L extends RecordingServer.Line> implements
         }
     }
 
+    /** Stops the server: closes the listener and every connection. */
     @Override
     public void close() {
         try {

@@ -210,71 +210,121 @@ public final class TestPki {
             this.pki = pki;
         }
 
-        /** @param names subjectAltName dNSName entries @return this */
+        /**
+         * Adds subjectAltName dNSName entries.
+         *
+         * @param names subjectAltName dNSName entries
+         * @return this builder
+         */
         public LeafBuilder dnsNames(String... names) {
             dnsNames.addAll(List.of(names));
             return this;
         }
 
-        /** @param addresses subjectAltName iPAddress entries @return this */
+        /**
+         * Adds subjectAltName iPAddress entries.
+         *
+         * @param addresses subjectAltName iPAddress entries
+         * @return this builder
+         */
         public LeafBuilder ipAddresses(String... addresses) {
             ipAddresses.addAll(List.of(addresses));
             return this;
         }
 
-        /** @param cn the subject common name @return this */
+        /**
+         * Sets the subject common name.
+         *
+         * @param cn the subject common name
+         * @return this builder
+         */
         public LeafBuilder commonName(String cn) {
             this.commonName = cn;
             return this;
         }
 
-        /** @param bits RSA key size for the leaf @return this */
+        /**
+         * Gives the leaf an RSA key of this size (2048 bits unless set).
+         *
+         * @param bits RSA key size for the leaf
+         * @return this builder
+         */
         public LeafBuilder rsa(int bits) {
             this.keyType = "RSA";
             this.rsaBits = bits;
             return this;
         }
 
-        /** @param curveName EC curve for the leaf, e.g. secp256r1 @return this */
+        /**
+         * Gives the leaf an EC key on this curve.
+         *
+         * @param curveName EC curve for the leaf, e.g. secp256r1
+         * @return this builder
+         */
         public LeafBuilder ec(String curveName) {
             this.keyType = "EC";
             this.curve = curveName;
             return this;
         }
 
-        /** @param algorithm the issuer's signature algorithm, e.g. SHA1withRSA @return this */
+        /**
+         * Sets the issuer's signature algorithm (SHA256withRSA unless set).
+         *
+         * @param algorithm the issuer's signature algorithm, e.g. SHA1withRSA
+         * @return this builder
+         */
         public LeafBuilder signatureAlgorithm(String algorithm) {
             this.signatureAlgorithm = algorithm;
             return this;
         }
 
-        /** Makes the certificate expired since yesterday. @return this */
+        /**
+         * Makes the certificate expired since yesterday.
+         *
+         * @return this builder
+         */
         public LeafBuilder expired() {
             this.notBefore = Instant.now().minus(Duration.ofDays(30));
             this.notAfter = Instant.now().minus(Duration.ofDays(1));
             return this;
         }
 
-        /** Makes the certificate valid only from tomorrow. @return this */
+        /**
+         * Makes the certificate valid only from tomorrow.
+         *
+         * @return this builder
+         */
         public LeafBuilder notYetValid() {
             this.notBefore = Instant.now().plus(Duration.ofDays(1));
             this.notAfter = Instant.now().plus(Duration.ofDays(30));
             return this;
         }
 
-        /** Makes the certificate sign itself instead of being issued by the intermediate. @return this */
+        /**
+         * Makes the certificate sign itself instead of being issued by the intermediate.
+         *
+         * @return this builder
+         */
         public LeafBuilder selfSigned() {
             this.selfSigned = true;
             return this;
         }
 
-        /** Makes the root CA issue the leaf directly (no intermediate). @return this */
+        /**
+         * Makes the root CA issue the leaf directly (no intermediate).
+         *
+         * @return this builder
+         */
         public LeafBuilder issuedByRoot() {
             this.issuedByRoot = true;
             return this;
         }
 
-        /** Adds the clientAuth extended key usage (for client certificates). @return this */
+        /**
+         * Adds the clientAuth extended key usage (for client certificates).
+         *
+         * @return this builder
+         */
         public LeafBuilder forClient() {
             this.clientAuth = true;
             return this;

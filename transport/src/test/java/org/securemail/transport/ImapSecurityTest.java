@@ -2,6 +2,7 @@ package org.securemail.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.securemail.testing.WireAssertions.assertNothingSentInCleartext;
 
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
@@ -20,9 +21,10 @@ import org.securemail.core.TlsRefusalReason;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsVersion;
 import org.securemail.testing.HostileImapServer;
-import org.securemail.testing.OpensslServer;
 import org.securemail.testing.ServerTls;
 import org.securemail.testing.TestPki;
+import org.securemail.testing.WireAssertions;
+import org.securemail.testing.internal.OpensslServer;
 
 /**
  * Every security rule of IMAP fetching against a hostile IMAP server, each proving what reached the wire: no LOGIN,
@@ -30,16 +32,9 @@ import org.securemail.testing.TestPki;
  */
 class ImapSecurityTest {
 
-    private static final List<String> CLEARTEXT_ALLOWED = List.of("CAPABILITY", "STARTTLS", "LOGOUT", "NOOP");
-
-    private static void assertNothingSentInCleartext(HostileImapServer server) {
-        assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostileImapServer.Line::verb)
-                .allMatch(CLEARTEXT_ALLOWED::contains);
-        String clear = server.cleartextBytes();
-        for (String form : FetchFixtures.secretForms(new String(Fixtures.PASSWORD))) {
-            assertThat(clear).doesNotContain(form);
-        }
-    }
+    /** The password in every form it could travel in. */
+    private static final List<String> FORBIDDEN = WireAssertions.secretForms(FetchFixtures.USER,
+            new String(Fixtures.PASSWORD));
 
     private static MailSecurityException refusal(HostileImapServer server, SecurityMode mode) {
         try (ImapFetcher imap = FetchFixtures.imap(server.port(), mode).build()) {
@@ -59,7 +54,7 @@ class ImapSecurityTest {
                     .containsExactly("CAPABILITY", "STARTTLS");
             assertThat(server.lines()).filteredOn(l -> l.tls).extracting(HostileImapServer.Line::verb)
                     .startsWith("CAPABILITY", "AUTHENTICATE");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -73,7 +68,7 @@ class ImapSecurityTest {
                     + " STARTTLS_REQUIRED); the server or a network device stripped it; nothing was sent");
             assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.IMAP);
             assertThat(server.lines()).extracting(HostileImapServer.Line::verb).containsExactly("CAPABILITY");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -86,7 +81,7 @@ class ImapSecurityTest {
             assertThat(e.getMessage()).contains("refused STARTTLS: ").contains(reply.substring(4));
             assertThat(server.lines()).extracting(HostileImapServer.Line::verb)
                     .containsExactly("CAPABILITY", "STARTTLS");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -98,7 +93,7 @@ class ImapSecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.DATA_AFTER_STARTTLS);
             assertThat(e.getMessage()).contains("after its STARTTLS go-ahead").contains("before the TLS handshake");
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -123,7 +118,7 @@ class ImapSecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED);
             assertThat(e.endpoint().handshake()).isPresent();
             assertThat(server.tlsLines()).extracting(l -> l.split(" ")[1]).containsExactly("CAPABILITY");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -184,7 +179,7 @@ class ImapSecurityTest {
             CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class, imap::folders);
             assertThat(e.getMessage()).startsWith("localhost:" + server.port() + " rejected the credentials of alice")
                     .contains("Invalid credentials").doesNotContain(new String(Fixtures.PASSWORD));
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -215,7 +210,7 @@ class ImapSecurityTest {
                     + reason + "): ");
             assertThat(server.tlsLines()).isEmpty();
             assertThat(server.connections()).as("no fallback to the JVM's default factory").isEqualTo(1);
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -342,7 +337,7 @@ class ImapSecurityTest {
                     () -> store.connect("localhost", server.port(), "alice", new String(Fixtures.PASSWORD)));
             assertThat(e).hasStackTraceContaining("TLS was requested outside a connection SecureMail opened");
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -362,7 +357,7 @@ class ImapSecurityTest {
             store.close();
             assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostileImapServer.Line::verb)
                     .containsExactly("CAPABILITY", "STARTTLS");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 

@@ -2,6 +2,7 @@ package org.securemail.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.securemail.testing.WireAssertions.assertNothingSentInCleartext;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.testing.HostilePop3Server;
 import org.securemail.testing.ServerTls;
 import org.securemail.testing.TestPki;
+import org.securemail.testing.WireAssertions;
 
 /**
  * Every security rule of POP3 fetching against a hostile POP3 server, each proving that no USER, PASS, AUTH or maildrop
@@ -23,16 +25,9 @@ import org.securemail.testing.TestPki;
  */
 class Pop3SecurityTest {
 
-    private static final List<String> CLEARTEXT_ALLOWED = List.of("CAPA", "STLS", "QUIT");
-
-    private static void assertNothingSentInCleartext(HostilePop3Server server) {
-        assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostilePop3Server.Line::verb)
-                .allMatch(CLEARTEXT_ALLOWED::contains);
-        String clear = server.cleartextBytes();
-        for (String form : FetchFixtures.secretForms(new String(Fixtures.PASSWORD))) {
-            assertThat(clear).doesNotContain(form);
-        }
-    }
+    /** The password in every form it could travel in. */
+    private static final List<String> FORBIDDEN = WireAssertions.secretForms(FetchFixtures.USER,
+            new String(Fixtures.PASSWORD));
 
     private static Pop3Fetcher fetcher(HostilePop3Server server) {
         return FetchFixtures.pop3(server.port(), SecurityMode.STARTTLS_REQUIRED).build();
@@ -71,7 +66,7 @@ class Pop3SecurityTest {
             assertThat(pop3.delete(List.of("uid-1", "uid-9"))).containsExactly("uid-1");
             assertThat(server.deleted()).containsExactly("uid-1");
             assertThat(pop3.list()).extracting(Pop3MessageInfo::uidl).containsExactly("uid-2", "uid-3");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -85,7 +80,7 @@ class Pop3SecurityTest {
                     + " STARTTLS_REQUIRED); the server or a network device stripped it; nothing was sent");
             assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.POP3);
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -100,7 +95,7 @@ class Pop3SecurityTest {
             assertThat(e.getMessage()).isEqualTo("localhost:" + server.port() + " refused STLS: " + reply
                     + " (mode STARTTLS_REQUIRED); the server cannot start TLS now; nothing but QUIT was sent");
             assertThat(server.lines()).extracting(HostilePop3Server.Line::verb).containsExactly("CAPA", "STLS", "QUIT");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -112,7 +107,7 @@ class Pop3SecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.DATA_AFTER_STARTTLS);
             assertThat(e.getMessage()).contains("after its STLS go-ahead");
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -158,7 +153,7 @@ class Pop3SecurityTest {
             CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class, pop3::list);
             assertThat(e.getMessage()).startsWith("localhost:" + server.port() + " rejected the credentials of alice")
                     .contains("Invalid login");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -170,7 +165,7 @@ class Pop3SecurityTest {
             assertThat(pop3.list()).hasSize(1);
             assertThat(server.tlsLines()).anyMatch(l -> l.startsWith("USER alice"))
                     .anyMatch(l -> l.startsWith("PASS "));
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -183,7 +178,7 @@ class Pop3SecurityTest {
             assertThat(e.tlsRefusal().orElseThrow().reason()).isEqualTo(TlsRefusalReason.CERTIFICATE_UNTRUSTED);
             assertThat(server.connections()).isEqualTo(1);
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -260,7 +255,7 @@ class Pop3SecurityTest {
             store.close();
             assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostilePop3Server.Line::verb)
                     .containsExactly("CAPA", "STLS");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 
@@ -274,7 +269,7 @@ class Pop3SecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.CLEARTEXT_COMMAND_BLOCKED);
             assertThat(e.getMessage()).contains("offers STARTTLS, so SecureMail refused to send the credentials in"
                     + " cleartext (mode INSECURE_CLEARTEXT)");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
         }
     }
 

@@ -3,9 +3,10 @@ package org.securemail.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.securemail.testing.WireAssertions.assertNothingDelivered;
+import static org.securemail.testing.WireAssertions.assertNothingSentInCleartext;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,10 @@ import org.securemail.core.TlsRefusalReason;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsProvider;
 import org.securemail.testing.HostileSmtpServer;
-import org.securemail.testing.OpensslServer;
 import org.securemail.testing.ServerTls;
 import org.securemail.testing.TestPki;
+import org.securemail.testing.WireAssertions;
+import org.securemail.testing.internal.OpensslServer;
 
 /**
  * Every security refusal of the SMTP sender against a hostile server, each proving that no AUTH, MAIL FROM, RCPT TO or
@@ -27,18 +29,14 @@ import org.securemail.testing.TestPki;
  */
 class SmtpSecurityTest {
 
-    private static void assertNothingSentInCleartext(HostileSmtpServer server) {
-        assertThat(server.cleartextLines()).allSatisfy(line -> assertThat(line.toUpperCase())
-                .doesNotStartWith("AUTH").doesNotStartWith("MAIL").doesNotStartWith("RCPT")
-                .doesNotStartWith("DATA").doesNotStartWith("SUBJECT"));
-        String clear = server.cleartextBytes();
-        String password = new String(Fixtures.PASSWORD);
-        assertThat(clear).doesNotContain(password)
-                .doesNotContain(Base64.getEncoder().encodeToString(("\0alice\0" + password)
-                        .getBytes(StandardCharsets.UTF_8)))
-                .doesNotContain(Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.UTF_8)))
-                .doesNotContain("Hello over TLS");
-        assertThat(server.messages()).isEmpty();
+    /** The password in every form it could travel in, and the message's subject and text. */
+    private static final List<String> FORBIDDEN = forbidden();
+
+    private static List<String> forbidden() {
+        List<String> f = new ArrayList<>(WireAssertions.secretForms("alice", new String(Fixtures.PASSWORD)));
+        f.add("secret subject");
+        f.add("Hello over TLS");
+        return f;
     }
 
     private static SmtpSender sender(HostileSmtpServer server) {
@@ -63,7 +61,8 @@ class SmtpSecurityTest {
             assertThat(e.serverCapabilities()).contains("250 AUTH PLAIN LOGIN XOAUTH2");
             assertThat(e.endpoint().protocol()).isEqualTo(MailProtocol.SMTP);
             assertThat(server.cleartextLines()).extracting(l -> l.split(" ")[0]).containsExactly("EHLO");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -75,7 +74,8 @@ class SmtpSecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_REFUSED);
             assertThat(e.getMessage()).contains("refused STARTTLS: 454 4.7.0 TLS not available");
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -89,7 +89,8 @@ class SmtpSecurityTest {
                     + " before the TLS handshake");
             assertThat(server.tlsLines()).isEmpty();
             assertThat(server.cleartextLines()).last().isEqualTo("STARTTLS");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -101,7 +102,8 @@ class SmtpSecurityTest {
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.CAPABILITIES_AFTER_STARTTLS_FAILED);
             assertThat(e.endpoint().handshake()).isPresent();
             assertThat(server.tlsLines()).extracting(l -> l.split(" ")[0]).doesNotContain("AUTH", "MAIL", "HELO");
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -112,7 +114,8 @@ class SmtpSecurityTest {
             MailSecurityException e = refusal(server);
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_REPEATED);
             assertThat(server.tlsLines()).filteredOn(l -> l.startsWith("STARTTLS")).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -122,7 +125,8 @@ class SmtpSecurityTest {
                 .authBeforeTls(true).authReply("530 5.7.0 Must issue a STARTTLS command first").start()) {
             MailSecurityException e = refusal(server);
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_NOT_OFFERED);
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -136,7 +140,8 @@ class SmtpSecurityTest {
             assertThat(e.tlsRefusal().orElseThrow().reason()).isEqualTo(TlsRefusalReason.CERTIFICATE_UNTRUSTED);
             assertThat(server.connections()).as("Angus's socketFactory.fallback would reconnect").isEqualTo(1);
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -168,7 +173,8 @@ class SmtpSecurityTest {
             assertThat(e.getMessage()).startsWith("localhost:" + server.port() + " refused the TLS connection ("
                     + reason + "): ");
             assertThat(server.tlsLines()).isEmpty();
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 
@@ -236,7 +242,8 @@ class SmtpSecurityTest {
             MailSecurityException e = catchThrowableOfType(MailSecurityException.class,
                     () -> smtps.connect("localhost", server.port(), "alice", new String(Fixtures.PASSWORD)));
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.STARTTLS_NOT_OFFERED);
-            assertNothingSentInCleartext(server);
+            assertNothingSentInCleartext(server, FORBIDDEN);
+            assertNothingDelivered(server);
         }
     }
 

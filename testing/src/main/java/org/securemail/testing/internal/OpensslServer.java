@@ -1,4 +1,4 @@
-package org.securemail.testing;
+package org.securemail.testing.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.securemail.testing.TestPki;
 
 /**
  * An {@code openssl s_server} process on 127.0.0.1, port 0, for weaknesses the test JVM must not be configured to

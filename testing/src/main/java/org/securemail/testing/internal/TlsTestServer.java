@@ -1,4 +1,4 @@
-package org.securemail.testing;
+package org.securemail.testing.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +25,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import org.securemail.testing.TestPki;
 
 /**
  * An in-JVM TLS server on 127.0.0.1, port 0, using the JDK provider with exactly the identity, versions and suites a

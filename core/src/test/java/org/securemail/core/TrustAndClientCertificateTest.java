@@ -1,4 +1,4 @@
-package org.securemail.policy;
+package org.securemail.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,16 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.securemail.policy.ClientCertificate;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TrustSource;
 import org.securemail.testing.TestPki;
 
+/**
+ * The policy module's trust sources and client certificates, with certificates from the test kit's PKI. It lives here
+ * because the test kit depends on the policy module (it hands tests a TlsPolicy), so the policy module's own tests
+ * cannot use it.
+ */
 class TrustAndClientCertificateTest {
     private static TestPki pki;
 
