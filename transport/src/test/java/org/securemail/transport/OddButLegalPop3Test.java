@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.securemail.policy.SecurityMode;
 import org.securemail.testing.HostilePop3Server;
+import org.securemail.testing.WireAssertions;
 
 /**
  * POP3 servers whose dialogue is odd but legal (RFC 1939, RFC 2449): SecureMail reads their maildrop, content intact,
@@ -17,15 +18,10 @@ import org.securemail.testing.HostilePop3Server;
  */
 class OddButLegalPop3Test {
 
-    private static final List<String> CLEARTEXT_ALLOWED = List.of("CAPA", "STLS", "QUIT");
 
     private static void assertNothingSentInCleartext(HostilePop3Server server) {
-        assertThat(server.lines()).filteredOn(l -> !l.tls).extracting(HostilePop3Server.Line::verb)
-                .allMatch(CLEARTEXT_ALLOWED::contains);
-        String clear = server.cleartextBytes();
-        for (String form : FetchFixtures.secretForms(new String(Fixtures.PASSWORD))) {
-            assertThat(clear).doesNotContain(form);
-        }
+        WireAssertions.assertNothingSentInCleartext(server,
+                WireAssertions.secretForms(FetchFixtures.USER, new String(Fixtures.PASSWORD)));
     }
 
     /** Lists, retrieves every message and deletes the first, in one session; checks the content. */
