@@ -5,6 +5,7 @@ import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.securemail.policy.SecurityMode;
@@ -53,26 +54,26 @@ final class SessionFactory {
     }
 
     private static Session imap(ClientSettings s) {
-        MailWiring wiring = wiring(s, CleartextRules.IMAP, Limits.imapTls(s.maxLiteral()));
-        Properties p = common(s, wiring);
-        p.put("mail.store.protocol", "imap");
-        p.put("mail.imap.auth.mechanisms", mechanisms(s));
         // A search the server cannot run must fail, not turn into a client-side search that fetches every message.
-        p.put("mail.imap.throwsearchexception", "true");
-        Session session = Session.getInstance(p);
-        register(session, Provider.Type.STORE, HardenedImapStore.class, "imap", "imaps");
-        wiring.expect(session.getProperties());
-        return session;
+        return store(s, CleartextRules.IMAP, Limits.imapTls(s.maxLiteral()), HardenedImapStore.class,
+                Map.of("mail.imap.throwsearchexception", "true"), "imap", "imaps");
     }
 
     private static Session pop3(ClientSettings s) {
-        MailWiring wiring = wiring(s, CleartextRules.POP3, Limits.POP3_TLS);
+        return store(s, CleartextRules.POP3, Limits.POP3_TLS, HardenedPop3Store.class,
+                Map.of("mail.pop3.apop.enable", "false"), "pop3", "pop3s");
+    }
+
+    /** A session whose stores, under both names, are the hardened one; {@code names[0]} is the protocol. */
+    private static Session store(ClientSettings s, CleartextRules rules, Limits limits, Class<?> store,
+                                 Map<String, String> extra, String... names) {
+        MailWiring wiring = wiring(s, rules, limits);
         Properties p = common(s, wiring);
-        p.put("mail.store.protocol", "pop3");
-        p.put("mail.pop3.auth.mechanisms", mechanisms(s));
-        p.put("mail.pop3.apop.enable", "false");
+        p.put("mail.store.protocol", names[0]);
+        p.put("mail." + names[0] + ".auth.mechanisms", mechanisms(s));
+        p.putAll(extra);
         Session session = Session.getInstance(p);
-        register(session, Provider.Type.STORE, HardenedPop3Store.class, "pop3", "pop3s");
+        register(session, Provider.Type.STORE, store, names);
         wiring.expect(session.getProperties());
         return session;
     }
