@@ -12,6 +12,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.ImapFetcher;
 import org.securemail.transport.ImapMailbox;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailEndpoint;
 import org.securemail.transport.MessageSummary;
 import org.securemail.transport.Pop3Fetcher;
@@ -102,7 +103,8 @@ final class FetchCommand implements Callable<Integer> {
                         + " --oauth2-token-file: mailboxes always need credentials");
             }
             boolean implicit = mode == FetchMode.IMPLICIT;
-            int port = connection.port(protocol == Protocol.IMAP ? (implicit ? 993 : 143) : (implicit ? 995 : 110));
+            int port = connection.port(MailProtocol.valueOf(protocol.name())
+                    .defaultPort(implicit ? SecurityMode.IMPLICIT_TLS : SecurityMode.STARTTLS_REQUIRED));
             if (protocol == Protocol.IMAP) {
                 return uid == null ? imap(credentials, port, out) : imapMessage(credentials, port, imapUid, out);
             }

@@ -19,6 +19,7 @@ import org.securemail.policy.CipherSuite;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsVersion;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.Timeouts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +45,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "smtp, imap or pop3; without it, from the"
             + " --server port: 25, 465, 587 smtp; 143, 993 imap; 110, 995 pop3.")
-    StartTlsPreamble.Protocol protocol;
+    MailProtocol protocol;
 
     /** Whether the protocol came from the port rather than from --protocol. */
     boolean protocolFromPort;
@@ -122,7 +123,7 @@ final class ProbeCommand implements Callable<Integer> {
             StartTlsPreamble p = main.preamble;
             out.println(Json.obj().put("ok", passes).put("command", "probe").put("exitCode", exit)
                     .put("server", Json.obj().put("host", host).put("port", port)
-                            .put("protocol", protocol.lower()).put("protocolFromPort", protocolFromPort)
+                            .put("protocol", protocol.name().toLowerCase(java.util.Locale.ROOT)).put("protocolFromPort", protocolFromPort)
                             .put("mode", securityMode.name()))
                     .put("policy", connection.policy.name()).put("provider", policy.provider().name())
                     .put("greeting", p == null ? null : p.greeting)
@@ -137,7 +138,7 @@ final class ProbeCommand implements Callable<Integer> {
                     .put("versions", versions).put("cipherSuites", suites)
                     .put("failures", failures).put("hint", hint));
         } else {
-            out.println("Probe " + protocol.lower() + (protocolFromPort ? " (from the port)" : "") + " " + host + ":"
+            out.println("Probe " + protocol.name().toLowerCase(java.util.Locale.ROOT) + (protocolFromPort ? " (from the port)" : "") + " " + host + ":"
                     + port + ", mode " + securityMode
                     + ", policy " + connection.policy.name() + ", provider " + policy.provider());
             StartTlsPreamble p = main.preamble;
@@ -232,7 +233,7 @@ final class ProbeCommand implements Callable<Integer> {
                 if (!a.preamble.startTlsOffered) {
                     if (mode == SecurityMode.STARTTLS_REQUIRED) {
                         a.problem = "STARTTLS_NOT_OFFERED: the server does not offer "
-                                + (protocol == StartTlsPreamble.Protocol.POP3 ? "STLS" : "STARTTLS");
+                                + protocol.startTlsCommand();
                     }
                     return a;
                 }
@@ -288,7 +289,7 @@ final class ProbeCommand implements Callable<Integer> {
                     + " the protocol (" + ports + ")");
         }
         int port = connection.port(0);
-        protocol = StartTlsPreamble.Protocol.forPort(port);
+        protocol = MailProtocol.forWellKnownPort(port).orElse(null);
         if (protocol == null) {
             throw new Outcomes.UsageException("port " + port + " is not a well-known mail port (" + ports + "): say"
                     + " which protocol the server speaks with --protocol smtp, imap or pop3");
@@ -311,7 +312,7 @@ final class ProbeCommand implements Callable<Integer> {
             if (a.preamble != null || a.ioFailure == null || unreachable) {
                 return null;   // it greeted in cleartext, or nothing answers at all
             }
-            if (StartTlsPreamble.Protocol.isImplicitPort(port)) {
+            if (StartTlsPreamble.isImplicitPort(port)) {
                 return "port " + port + " usually expects implicit TLS and sent no cleartext greeting (" + a.ioError
                         + "): try --mode implicit";
             }
@@ -321,7 +322,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (!answeredInCleartext(a)) {
             return null;
         }
-        if (StartTlsPreamble.Protocol.isStartTlsPort(port)) {
+        if (StartTlsPreamble.isStartTlsPort(port)) {
             return "port " + port + " usually speaks cleartext first and upgrades with STARTTLS: try --mode starttls";
         }
         return "the server did not answer with TLS: if it speaks cleartext first and offers STARTTLS, try --mode"
@@ -337,18 +338,18 @@ final class ProbeCommand implements Callable<Integer> {
 
     private int defaultPort() {
         if (mode == Options.Mode.IMPLICIT) {
-            return protocol.implicitPort;
+            return protocol.defaultPort(SecurityMode.IMPLICIT_TLS);
         }
-        return mode == Options.Mode.OPPORTUNISTIC && protocol == StartTlsPreamble.Protocol.SMTP ? 25
-                : protocol.startTlsPorts.get(0);
+        return protocol.defaultPort(mode == Options.Mode.OPPORTUNISTIC && protocol == MailProtocol.SMTP
+                ? SecurityMode.STARTTLS_OPPORTUNISTIC : SecurityMode.STARTTLS_REQUIRED);
     }
 
     SecurityMode securityMode(int port) {
         if (mode == null) {
-            return StartTlsPreamble.Protocol.isImplicitPort(port) ? SecurityMode.IMPLICIT_TLS
+            return StartTlsPreamble.isImplicitPort(port) ? SecurityMode.IMPLICIT_TLS
                     : SecurityMode.STARTTLS_REQUIRED;
         }
-        if (mode == Options.Mode.OPPORTUNISTIC && protocol != StartTlsPreamble.Protocol.SMTP) {
+        if (mode == Options.Mode.OPPORTUNISTIC && protocol != MailProtocol.SMTP) {
             throw new Outcomes.UsageException("--mode opportunistic exists for smtp only");
         }
         return mode.securityMode;

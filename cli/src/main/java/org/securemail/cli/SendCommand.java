@@ -17,6 +17,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.DeliveryReport;
 import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.SecureMail;
 import org.securemail.transport.SmtpSender;
 import picocli.CommandLine.Command;
@@ -66,7 +67,7 @@ final class SendCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             SecurityMode m = mode.securityMode;
-            int defaultPort = m == SecurityMode.IMPLICIT_TLS ? 465 : m == SecurityMode.STARTTLS_REQUIRED ? 587 : 25;
+            int defaultPort = MailProtocol.SMTP.defaultPort(m);
             Credentials credentials = login.credentials(main.environment);
             SmtpSender.Builder builder = SecureMail.smtp(connection.host()).port(connection.port(defaultPort))
                     .mode(m).policy(connection.tlsPolicy()).timeouts(connection.timeouts()).maxConnections(1);

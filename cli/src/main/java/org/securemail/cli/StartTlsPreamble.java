@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.securemail.transport.MailProtocol;
 
 /**
  * The cleartext part of a STARTTLS connection, for the probe: greeting, capabilities, STARTTLS and its go-ahead. It
@@ -16,49 +17,14 @@ import java.util.Locale;
  * go-ahead is swallowed: {@link #dataAfterGoAhead} notices it.
  */
 final class StartTlsPreamble {
-    /** A mail protocol, and its well-known ports (RFC 8314, RFC 6409, RFC 5321, RFC 9051, RFC 1939). */
-    enum Protocol {
-        SMTP(465, 587, 25), IMAP(993, 143), POP3(995, 110);
+    /** Whether the port is a well-known implicit-TLS port of any mail protocol (465, 993, 995). */
+    static boolean isImplicitPort(int port) {
+        return MailProtocol.forWellKnownPort(port).map(p -> p.isImplicitTlsPort(port)).orElse(false);
+    }
 
-        /** The port for implicit TLS. */
-        final int implicitPort;
-        /** The ports that speak cleartext first, STARTTLS (or STLS) then: the usual one first. */
-        final List<Integer> startTlsPorts;
-
-        Protocol(int implicitPort, Integer... startTlsPorts) {
-            this.implicitPort = implicitPort;
-            this.startTlsPorts = List.of(startTlsPorts);
-        }
-
-        /** The protocol a well-known port belongs to, or null. */
-        static Protocol forPort(int port) {
-            for (Protocol p : values()) {
-                if (p.implicitPort == port || p.startTlsPorts.contains(port)) {
-                    return p;
-                }
-            }
-            return null;
-        }
-
-        /** Whether the port is a well-known implicit-TLS port (465, 993, 995). */
-        static boolean isImplicitPort(int port) {
-            for (Protocol p : values()) {
-                if (p.implicitPort == port) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Whether the port is a well-known port that speaks cleartext first (25, 587, 143, 110). */
-        static boolean isStartTlsPort(int port) {
-            Protocol p = forPort(port);
-            return p != null && p.startTlsPorts.contains(port);
-        }
-
-        String lower() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    /** Whether the port is a well-known port that speaks cleartext first (25, 587, 143, 110). */
+    static boolean isStartTlsPort(int port) {
+        return MailProtocol.forWellKnownPort(port).map(p -> p.isCleartextFirstPort(port)).orElse(false);
     }
 
     String greeting;
@@ -78,7 +44,7 @@ final class StartTlsPreamble {
     }
 
     /** Runs the preamble on a connected socket; afterwards, TLS may begin if {@link #goAhead} is set. */
-    static StartTlsPreamble run(Protocol protocol, Socket socket, boolean sendStartTls) throws IOException {
+    static StartTlsPreamble run(MailProtocol protocol, Socket socket, boolean sendStartTls) throws IOException {
         StartTlsPreamble p = new StartTlsPreamble(socket);
         switch (protocol) {
             case SMTP:
@@ -97,10 +63,10 @@ final class StartTlsPreamble {
     }
 
     /** Only greets and reads capabilities: no STARTTLS, for implicit-TLS connections after the handshake. */
-    static void quit(Protocol protocol, Socket tls) {
+    static void quit(MailProtocol protocol, Socket tls) {
         try {
             OutputStream o = tls.getOutputStream();
-            o.write((protocol == Protocol.IMAP ? "z LOGOUT\r\n" : "QUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+            o.write((protocol == MailProtocol.IMAP ? "z LOGOUT\r\n" : "QUIT\r\n").getBytes(StandardCharsets.US_ASCII));
             o.flush();
         } catch (IOException ignored) {
             // leaving anyway

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securemail.policy.SecurityMode;
+import org.securemail.transport.MailProtocol;
 import org.securemail.policy.TrustSource;
 import org.securemail.testing.HostileImapServer;
 import org.securemail.testing.HostileSmtpServer;
@@ -28,13 +29,13 @@ class ProbeModeTest {
 
     @Test
     void protocol_fromWellKnownPorts() {
-        assertThat(List.of(25, 587, 465).stream().map(StartTlsPreamble.Protocol::forPort))
-                .containsOnly(StartTlsPreamble.Protocol.SMTP);
-        assertThat(List.of(143, 993).stream().map(StartTlsPreamble.Protocol::forPort))
-                .containsOnly(StartTlsPreamble.Protocol.IMAP);
-        assertThat(List.of(110, 995).stream().map(StartTlsPreamble.Protocol::forPort))
-                .containsOnly(StartTlsPreamble.Protocol.POP3);
-        assertThat(StartTlsPreamble.Protocol.forPort(2525)).isNull();
+        assertThat(List.of(25, 587, 465).stream().map(p -> MailProtocol.forWellKnownPort(p).orElseThrow()))
+                .containsOnly(MailProtocol.SMTP);
+        assertThat(List.of(143, 993).stream().map(p -> MailProtocol.forWellKnownPort(p).orElseThrow()))
+                .containsOnly(MailProtocol.IMAP);
+        assertThat(List.of(110, 995).stream().map(p -> MailProtocol.forWellKnownPort(p).orElseThrow()))
+                .containsOnly(MailProtocol.POP3);
+        assertThat(MailProtocol.forWellKnownPort(2525)).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.securemail.transport;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.securemail.policy.SecurityMode;
 
 /**
@@ -74,5 +75,20 @@ public enum MailProtocol {
      */
     public boolean isCleartextFirstPort(int port) {
         return port == startTlsPort || port == cleartextPort;
+    }
+
+    /**
+     * Returns the protocol a well-known port belongs to: 25, 465 and 587 SMTP; 143 and 993 IMAP; 110 and 995 POP3.
+     *
+     * @param port the port
+     * @return the protocol, or empty for any other port
+     */
+    public static Optional<MailProtocol> forWellKnownPort(int port) {
+        for (MailProtocol p : values()) {
+            if (p.isImplicitTlsPort(port) || p.isCleartextFirstPort(port)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 }
