@@ -25,8 +25,9 @@ public final class Envelope {
     private static final Pattern NOTIFY = Pattern.compile("NEVER|(SUCCESS|FAILURE|DELAY)(,(SUCCESS|FAILURE|DELAY))*",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern RET = Pattern.compile("FULL|HDRS", Pattern.CASE_INSENSITIVE);
-    private static final Pattern EXTENSION = Pattern.compile(
-            "[A-Za-z0-9][A-Za-z0-9-]*(=[\\x21-\\x3c\\x3e-\\x7e]+)?( [A-Za-z0-9][A-Za-z0-9-]*(=[\\x21-\\x3c\\x3e-\\x7e]+)?)*");
+    /** One ESMTP parameter: a keyword, and a value of printable ASCII without "=" (RFC 5321 section 4.1.2). */
+    private static final String PARAMETER = "[A-Za-z0-9][A-Za-z0-9-]*(=[\\x21-\\x3c\\x3e-\\x7e]+)?";
+    private static final Pattern EXTENSION = Pattern.compile(PARAMETER + "( " + PARAMETER + ")*");
 
     private final String from;
     private final List<InternetAddress> recipients;

@@ -6,8 +6,8 @@ import org.securemail.transport.MailSecurityException;
 /**
  * Raised at the wire by SecureMail's socket layer ({@link GuardedSocket}, {@link ReplyBounds}, {@link CommandWatch}):
  * a command stopped before it left, or a server reply refused before the protocol code read it. Angus Mail passes
- * I/O exceptions through; {@link Failures} finds this one in the chain and turns it into a {@link MailSecurityException}
- * with its reason.
+ * I/O exceptions through; {@link Failures} finds this one in the chain and turns it into a
+ * {@link MailSecurityException} with its reason.
  */
 public final class GuardException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -59,19 +59,11 @@ public class HardenedImapStore extends IMAPStore {
      * @param url the URL name; its protocol ("imap" or "imaps") is ignored: the mode decides
      */
     public HardenedImapStore(Session session, URLName url) {
-        super(session, StoreNames.as("imap", url), "imap", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
-        this.wiring = wiringOf(session);
+        super(session, StoreNames.as("imap", url), "imap", MailWiring.of(session, MailProtocol.IMAP).isImplicitTls());
+        this.wiring = MailWiring.of(session, MailProtocol.IMAP);
         this.configuredHost = session.getProperty("mail.imap.host");
     }
 
-    static MailWiring wiringOf(Session session) {
-        Object w = session.getProperties().get(MailWiring.PROPERTY);
-        if (!(w instanceof MailWiring)) {
-            throw new IllegalStateException("HardenedImapStore works only in a Session built by SecureMail"
-                    + " (SecureMail.imap(host)...build().session())");
-        }
-        return (MailWiring) w;
-    }
 
     /** @return the most recent connection this store opened (for itself or a folder) */
     public Optional<ConnectionContext> latestConnection() {

@@ -57,19 +57,11 @@ public class HardenedPop3Store extends POP3Store {
      * @param url the URL name; its protocol ("pop3" or "pop3s") is ignored: the mode decides
      */
     public HardenedPop3Store(Session session, URLName url) {
-        super(session, StoreNames.as("pop3", url), "pop3", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
-        this.wiring = wiringOf(session);
+        super(session, StoreNames.as("pop3", url), "pop3", MailWiring.of(session, MailProtocol.POP3).isImplicitTls());
+        this.wiring = MailWiring.of(session, MailProtocol.POP3);
         this.configuredHost = session.getProperty("mail.pop3.host");
     }
 
-    static MailWiring wiringOf(Session session) {
-        Object w = session.getProperties().get(MailWiring.PROPERTY);
-        if (!(w instanceof MailWiring)) {
-            throw new IllegalStateException("HardenedPop3Store works only in a Session built by SecureMail"
-                    + " (SecureMail.pop3(host)...build().session())");
-        }
-        return (MailWiring) w;
-    }
 
     /** @return the most recent connection this store opened */
     public Optional<ConnectionContext> latestConnection() {

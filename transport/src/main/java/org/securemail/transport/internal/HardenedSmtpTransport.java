@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>MAIL FROM, RCPT TO and DATA are refused unless TLS is up and verified (or the mode allows cleartext);</li>
  *   <li>a lost connection after the end of data is reported as ambiguous, and {@link #close()} never replaces that
  *       outcome with a failed QUIT;</li>
- *   <li>the credentials come from SecureMail, and an OAuth 2.0 token rejected by the server is asked for once more.</li>
+ *   <li>the credentials come from SecureMail, and an OAuth 2.0 token rejected by the server is asked for once
+ *       more.</li>
  * </ul>
  */
 public class HardenedSmtpTransport extends SMTPTransport {
@@ -78,19 +79,12 @@ public class HardenedSmtpTransport extends SMTPTransport {
     public HardenedSmtpTransport(Session session, URLName urlname) {
         // Angus takes its property prefix from the URL's protocol: getTransport("smtps") would read only mail.smtps.*,
         // which SecureMail never sets. The mode alone decides between implicit TLS and STARTTLS.
-        super(session, StoreNames.as("smtp", urlname), "smtp", wiringOf(session).mode() == SecurityMode.IMPLICIT_TLS);
-        this.wiring = wiringOf(session);
+        super(session, StoreNames.as("smtp", urlname), "smtp",
+                MailWiring.of(session, MailProtocol.SMTP).isImplicitTls());
+        this.wiring = MailWiring.of(session, MailProtocol.SMTP);
         this.commandsInUtf8 = MessageCapture.allowsUtf8(session);
     }
 
-    private static MailWiring wiringOf(Session session) {
-        Object w = session.getProperties().get(MailWiring.PROPERTY);
-        if (!(w instanceof MailWiring)) {
-            throw new IllegalStateException("HardenedSmtpTransport works only in a Session built by SecureMail"
-                    + " (SecureMail.smtp(host)...buildSession())");
-        }
-        return (MailWiring) w;
-    }
 
     /** @return the connection this transport opened, once connected */
     public Optional<ConnectionContext> connection() {

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.securemail.core.PlaintextFilter;
 import org.securemail.core.TlsConnector;
 import org.securemail.policy.SecurityMode;
+import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
 import org.securemail.transport.Timeouts;
 
@@ -75,6 +76,29 @@ public final class MailWiring {
      */
     public void credentials(String user, boolean oauth2, Supplier<String> secret) {
         credentials(user, oauth2, secret, rejectedSecret -> { });
+    }
+
+    /**
+     * Returns the wiring of a session SecureMail built, for the hardened provider the session instantiates.
+     *
+     * @param session the session
+     * @param protocol the provider's protocol, for the message
+     * @return the wiring
+     * @throws IllegalStateException if the session was not built by SecureMail
+     */
+    public static MailWiring of(jakarta.mail.Session session, MailProtocol protocol) {
+        Object w = session.getProperties().get(PROPERTY);
+        if (!(w instanceof MailWiring)) {
+            String name = protocol.name().toLowerCase(java.util.Locale.ROOT);
+            throw new IllegalStateException("SecureMail's " + protocol + " provider works only in a Session built by"
+                    + " SecureMail (SecureMail." + name + "(host)...buildSession())");
+        }
+        return (MailWiring) w;
+    }
+
+    /** @return whether the session's mode is implicit TLS, which decides how Angus opens its connections */
+    public boolean isImplicitTls() {
+        return mode() == SecurityMode.IMPLICIT_TLS;
     }
 
     /**

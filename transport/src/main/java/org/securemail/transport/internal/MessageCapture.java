@@ -31,8 +31,8 @@ import org.securemail.transport.InvalidMessageException;
  *   <li>every header line of the message and of every MIME part it holds, as {@link HeaderLines} describes;</li>
  *   <li>the serialized header block of the message and of every MIME part: each line is a field name and colon, or a
  *       continuation beginning with a space or tab; the message's block has exactly as many fields as the message has
- *       header lines (so no line break, however encoded, added or hid one); 8-bit octets in headers only as UTF-8 from a
- *       message whose session allows it;</li>
+ *       header lines (so no line break, however encoded, added or hid one); 8-bit octets in headers only as UTF-8
+ *       from a message whose session allows it;</li>
  *   <li>no NUL octet, and no line longer than 998 octets (RFC 5321 section 4.5.3.1.6), anywhere.</li>
  * </ul>
  * Line breaks are judged as the SMTP data stream will send them: CR, LF and CRLF each end a line.

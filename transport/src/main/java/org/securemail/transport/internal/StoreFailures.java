@@ -160,7 +160,8 @@ public final class StoreFailures {
         if (sec != null) {
             return sec;
         }
-        if (failure instanceof FolderClosedException || failure instanceof StoreClosedException || Failures.isIo(failure)) {
+        if (failure instanceof FolderClosedException || failure instanceof StoreClosedException
+                || Failures.isIo(failure)) {
             ConnectionContext c = ctx != null ? ctx : new ConnectionContext(protocol, host, port, mode);
             return io(protocol, failure, c, "lost the " + protocol + " connection while " + what,
                     "open the folder again, or retry later");
@@ -194,7 +195,8 @@ public final class StoreFailures {
                 break;
             }
             String m = t.getMessage();
-            if (t instanceof SocketTimeoutException || (m != null && m.toLowerCase(Locale.ROOT).contains("timed out"))) {
+            if (t instanceof SocketTimeoutException
+                    || (m != null && m.toLowerCase(Locale.ROOT).contains("timed out"))) {
                 happened = "did not answer in time";
                 boolean noGreeting = ctx.mode() != SecurityMode.IMPLICIT_TLS
                         && ctx.mode() != SecurityMode.INSECURE_CLEARTEXT && ctx.cleartextReplies().isEmpty()
