@@ -74,27 +74,47 @@ public final class TestPki {
         return new TestPki(name);
     }
 
-    /** @return the root CA certificate (the trust anchor to configure in clients) */
+    /**
+     * Returns the root CA certificate (the trust anchor to configure in clients).
+     *
+     * @return the root CA certificate (the trust anchor to configure in clients)
+     */
     public X509Certificate rootCertificate() {
         return root.certificate();
     }
 
-    /** @return the intermediate CA certificate */
+    /**
+     * Returns the intermediate CA certificate.
+     *
+     * @return the intermediate CA certificate
+     */
     public X509Certificate intermediateCertificate() {
         return intermediate.certificate();
     }
 
-    /** @return PEM text of the root CA certificate */
+    /**
+     * Returns PEM text of the root CA certificate.
+     *
+     * @return PEM text of the root CA certificate
+     */
     public String rootPem() {
         return pem(root.certificate());
     }
 
-    /** @return a builder for a leaf certificate issued by the intermediate CA */
+    /**
+     * Returns a builder for a leaf certificate issued by the intermediate CA.
+     *
+     * @return a builder for a leaf certificate issued by the intermediate CA
+     */
     public LeafBuilder leaf() {
         return new LeafBuilder(this);
     }
 
-    /** @return a builder for a leaf certificate valid for {@code localhost} and {@code 127.0.0.1} */
+    /**
+     * Returns a builder for a leaf certificate valid for {@code localhost} and {@code 127.0.0.1}.
+     *
+     * @return a builder for a leaf certificate valid for {@code localhost} and {@code 127.0.0.1}
+     */
     public LeafBuilder localhostLeaf() {
         return leaf().dnsNames("localhost").ipAddresses("127.0.0.1", "::1");
     }
@@ -137,27 +157,47 @@ public final class TestPki {
             this.chain = List.copyOf(chain);
         }
 
-        /** @return the leaf's private key */
+        /**
+         * Returns the leaf's private key.
+         *
+         * @return the leaf's private key
+         */
         public PrivateKey privateKey() {
             return privateKey;
         }
 
-        /** @return the leaf certificate */
+        /**
+         * Returns the leaf certificate.
+         *
+         * @return the leaf certificate
+         */
         public X509Certificate certificate() {
             return chain.get(0);
         }
 
-        /** @return the chain a server should send: leaf, intermediate (the root is not sent) */
+        /**
+         * Returns the chain a server should send: leaf, intermediate (the root is not sent).
+         *
+         * @return the chain a server should send: leaf, intermediate (the root is not sent)
+         */
         public List<X509Certificate> chain() {
             return chain;
         }
 
-        /** @return a copy of this chain with only the leaf, as a misconfigured server sends it */
+        /**
+         * Returns a copy of this chain with only the leaf, as a misconfigured server sends it.
+         *
+         * @return a copy of this chain with only the leaf, as a misconfigured server sends it
+         */
         public Issued withoutIntermediates() {
             return new Issued(privateKey, List.of(chain.get(0)));
         }
 
-        /** @return PEM text of the chain */
+        /**
+         * Returns PEM text of the chain.
+         *
+         * @return PEM text of the chain
+         */
         public String chainPem() {
             StringBuilder sb = new StringBuilder();
             for (X509Certificate c : chain) {
@@ -166,7 +206,11 @@ public final class TestPki {
             return sb.toString();
         }
 
-        /** @return PEM text of the private key */
+        /**
+         * Returns PEM text of the private key.
+         *
+         * @return PEM text of the private key
+         */
         public String keyPem() {
             return pem(privateKey);
         }
@@ -341,7 +385,11 @@ public final class TestPki {
             return this;
         }
 
-        /** @return the issued certificate, its chain and key */
+        /**
+         * Returns the issued certificate, its chain and key.
+         *
+         * @return the issued certificate, its chain and key
+         */
         public Issued issue() {
             KeyPair keys = keyType.equals("RSA") ? TestPki.rsa(rsaBits) : TestPki.ec(curve);
             X500Principal subject = new X500Principal("CN=" + commonName + ", O=SecureMail Tests");
