@@ -143,6 +143,7 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
         private String newMailBefore;
         private String expungeBefore;
         private boolean logoutWithoutReply;
+        private int bodyCutAt = -1;
 
         Builder(SSLContext tls) {
             super(tls, "* OK hostile IMAP ready", "OK Logged in");
@@ -300,6 +301,18 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
          */
         public Builder logoutWithoutReply(boolean v) {
             logoutWithoutReply = v;
+            return this;
+        }
+
+        /**
+         * Makes the server end every message's {@code BODY[]} after this many octets, while RFC822.SIZE still
+         * announces the whole message: a broken server, or a proxy that cuts the connection's data short.
+         *
+         * @param octets where the body ends
+         * @return this builder
+         */
+        public Builder bodyCutAt(int octets) {
+            bodyCutAt = octets;
             return this;
         }
 
@@ -655,6 +668,9 @@ public final class HostileImapServer extends RecordingServer<HostileImapServer.L
                     String section = body.group(2);
                     String content = section.equals("HEADER") ? m.raw.substring(0, m.raw.indexOf("\r\n\r\n") + 4)
                             : section.equals("TEXT") ? m.raw.substring(m.raw.indexOf("\r\n\r\n") + 4) : m.raw;
+                    if (section.isEmpty() && b.bodyCutAt >= 0) {
+                        content = content.substring(0, Math.min(content.length(), b.bodyCutAt));
+                    }
                     int from = 0;
                     String origin = "";
                     if (body.group(3) != null) {

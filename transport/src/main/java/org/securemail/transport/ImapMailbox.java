@@ -34,6 +34,7 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPMessage;
 import org.securemail.core.Handshake;
 import org.securemail.transport.internal.ConnectionContext;
+import org.securemail.transport.internal.SizeCheckedStream;
 import org.securemail.transport.internal.StoreFailures;
 
 /**
@@ -274,7 +275,9 @@ public final class ImapMailbox implements AutoCloseable {
     /**
      * Returns the whole message (headers and body, as RFC 5322 text) as a stream read from the server in 16 KiB pieces
      * (IMAP partial FETCH of {@code BODY.PEEK[]}): a large message is never held in memory whole, and reading it does
-     * not mark it read. Read it while this mailbox is open, and close it.
+     * not mark it read. Read it while this mailbox is open, and close it. A message that ends before the size the
+     * server announced for it (RFC822.SIZE) makes the last read throw an {@link java.io.EOFException} rather than end
+     * a shorter copy that looks complete.
      *
      * @param uid the message's UID
      * @return the stream
@@ -284,7 +287,11 @@ public final class ImapMailbox implements AutoCloseable {
      */
     public InputStream stream(long uid) throws MessagingException {
         try {
-            return byUid(uid).getMimeStream();
+            IMAPMessage m = byUid(uid);
+            long announced = m.getSizeLong();
+            InputStream in = m.getMimeStream();
+            return announced < 0 ? in : new SizeCheckedStream(in, announced, "message " + uid + " of " + name() + " at "
+                    + endpoint().host() + ":" + endpoint().port());
         } catch (MessageRemovedException e) {
             throw e;
         } catch (MessagingException e) {

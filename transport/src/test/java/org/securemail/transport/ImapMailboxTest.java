@@ -17,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.securemail.policy.SecurityMode;
 import org.securemail.testing.HostileImapServer;
 
@@ -110,6 +112,26 @@ class ImapMailboxTest {
             assertThat(bodyFetches).as("16 KiB partial fetches").hasSizeGreaterThanOrEqualTo(7)
                     .allMatch(t -> t.matches(".*BODY\\.PEEK\\[]<\\d+\\.16384>.*"));
             assertThat(inbox.newest(2).get(1).isSeen()).isFalse();
+        }
+    }
+
+    /** A body cut short, at a piece boundary or inside one, fails the read instead of ending a shorter copy. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100, 16_384, 40_000})
+    void stream_bodyShorterThanAnnounced_lastReadFails(int cut) throws Exception {
+        try (HostileImapServer server = HostileImapServer.builder(Fixtures.SERVER_TLS).messages(1)
+                .bodyBytes(60_000).bodyCutAt(cut).start();
+             ImapFetcher imap = fetcher(server);
+             ImapMailbox inbox = imap.openFolder("INBOX")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Throwable t;
+            try (InputStream in = inbox.stream(1001)) {
+                t = org.assertj.core.api.Assertions.catchThrowable(() -> in.transferTo(out));
+            }
+            assertThat(t).isInstanceOf(java.io.EOFException.class)
+                    .hasMessageContaining("message 1001 of INBOX at localhost:" + server.port() + " ended after " + cut
+                            + " of the ").hasMessageContaining("octets the server announced (RFC822.SIZE)");
+            assertThat(out.size()).isEqualTo(cut);
         }
     }
 
