@@ -37,6 +37,7 @@ final class ClientSettings {
     private final String heloName;
     private final long maxLiteral;
     private final List<MailListener> listeners;
+    private final java.net.InetAddress address;
 
     private ClientSettings(Builder b, TlsEngine engine) {
         this.protocol = b.protocol;
@@ -52,6 +53,7 @@ final class ClientSettings {
         this.heloName = b.heloName;
         this.maxLiteral = b.maxLiteral;
         this.listeners = List.copyOf(b.listeners);
+        this.address = b.address;
     }
 
     static Builder builder(MailProtocol protocol, String host) {
@@ -70,6 +72,7 @@ final class ClientSettings {
         b.heloName = heloName;
         b.maxLiteral = maxLiteral;
         b.listeners.addAll(listeners);
+        b.address = address;
         return b;
     }
 
@@ -120,6 +123,11 @@ final class ClientSettings {
     /** @return the listeners, in the order they were added */
     List<MailListener> listeners() {
         return listeners;
+    }
+
+    /** @return the address to connect to instead of the one the host name resolves to, if one was given */
+    Optional<java.net.InetAddress> address() {
+        return Optional.ofNullable(address);
     }
 
     MailEndpoint endpoint() {
@@ -187,6 +195,7 @@ final class ClientSettings {
         private String heloName;
         private long maxLiteral = Limits.DEFAULT_MAX_LITERAL;
         private final List<MailListener> listeners = new ArrayList<>();
+        private java.net.InetAddress address;
 
         private Builder(MailProtocol protocol, String host) {
             Objects.requireNonNull(host, "host");
@@ -270,6 +279,10 @@ final class ClientSettings {
                         + " characters: \"" + heloName + "\"");
             }
             this.heloName = heloName;
+        }
+
+        void connectTo(java.net.InetAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
         }
 
         void listener(MailListener listener) {

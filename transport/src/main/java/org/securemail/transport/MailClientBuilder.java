@@ -136,6 +136,22 @@ public abstract class MailClientBuilder<B extends MailClientBuilder<B>> {
     }
 
     /**
+     * Connects to this address instead of the one the host name resolves to, as {@code curl --resolve} does: for a
+     * server whose address was found another way (an MX host looked up with DNSSEC, a name the local resolver does not
+     * know). Everything else still uses the host name given to the builder: the certificate must be valid for it,
+     * it is the TLS server name (SNI), and it names the server in reports and errors. The insecure local mode still
+     * connects only to a loopback address.
+     *
+     * @param address the address to connect to
+     * @return this builder
+     * @throws NullPointerException if {@code address} is null
+     */
+    public B connectTo(java.net.InetAddress address) {
+        settings.connectTo(address);
+        return self();
+    }
+
+    /**
      * Adds a listener that hears this client's connections, deliveries, refusals and failures, and those of the
      * drop-in sessions built here; may be called more than once, listeners are called in the order they were added.
      * A listener that throws is logged and never changes the outcome (see {@link MailListener}).

@@ -108,6 +108,7 @@ final class SessionFactory {
         if (!s.listeners().isEmpty()) {
             wiring.events(new Listeners(s.listeners()));
         }
+        s.address().ifPresent(wiring::connectTo);
         return wiring;
     }
 

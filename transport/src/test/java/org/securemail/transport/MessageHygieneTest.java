@@ -104,4 +104,35 @@ class MessageHygieneTest {
                     .contains("line1\r\n..\r\nMAIL FROM:<evil@example.test>\r\n..\r\nline4\r\n..\r\nend\r\n");
         }
     }
+
+    // ---- a drop-in Transport.sendMessage without saveChanges(): Jakarta saves the message while writing it ----
+
+    private static void sendUnsaved(HostileSmtpServer server, MimeMessage m) throws Exception {
+        jakarta.mail.Session session = Fixtures.sender(server.port()).buildSession();
+        try (jakarta.mail.Transport t = session.getTransport()) {
+            t.connect();
+            t.sendMessage(m, m.getAllRecipients());
+        }
+    }
+
+    @Test
+    void dropIn_unsavedMessage_deliveredWithTheHeadersJakartaAdds() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
+            sendUnsaved(server, Fixtures.message("unsaved"));
+            assertThat(server.messages()).singleElement().asString().contains("Message-ID: <", "MIME-Version: 1.0",
+                    "Subject: unsaved");
+        }
+    }
+
+    @Test
+    void dropIn_unsavedMessage_headerInjection_refusedNothingSent() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
+            MimeMessage m = Fixtures.message("x");
+            m.setHeader("X-Note", "hello\r\nBcc: victim@example.test");
+            assertThatThrownBy(() -> sendUnsaved(server, m)).isInstanceOf(InvalidMessageException.class)
+                    .hasMessageContaining("X-Note");
+            assertThat(server.messages()).isEmpty();
+            assertThat(server.tlsLines()).noneMatch(l -> l.startsWith("MAIL") || l.startsWith("DATA"));
+        }
+    }
 }

@@ -199,6 +199,11 @@ public final class GuardedSocket extends Socket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        InetAddress fixed = ctx.wiring().connectAddress();
+        if (fixed != null && endpoint instanceof InetSocketAddress) {
+            // MailClientBuilder.connectTo: the name was given for the certificate, SNI and messages, not to resolve.
+            endpoint = new InetSocketAddress(fixed, ((InetSocketAddress) endpoint).getPort());
+        }
         if (ctx.mode() == SecurityMode.INSECURE_CLEARTEXT) {
             InetAddress a = endpoint instanceof InetSocketAddress ? ((InetSocketAddress) endpoint).getAddress() : null;
             if (a == null || !a.isLoopbackAddress()) {

@@ -36,6 +36,7 @@ public final class MailWiring {
     private final Timeouts timeouts;
     private final Limits tlsLimits;
     private final Watchdog watchdog;
+    private volatile InetAddress connectAddress;
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
     private final SocketFactory plainFactory = new PlainFactory();
     private final SSLSocketFactory tlsFactory = new TlsFactory();
@@ -76,6 +77,21 @@ public final class MailWiring {
      */
     public void credentials(String user, boolean oauth2, Supplier<String> secret) {
         credentials(user, oauth2, secret, rejectedSecret -> { });
+    }
+
+    /**
+     * Makes every connection of this session go to the given address; the host name still names the server for the
+     * certificate check, SNI and messages.
+     *
+     * @param address the address to connect to
+     */
+    public void connectTo(InetAddress address) {
+        this.connectAddress = address;
+    }
+
+    /** @return the address every connection goes to, or null to use the one the host name resolves to */
+    InetAddress connectAddress() {
+        return connectAddress;
     }
 
     /**

@@ -47,7 +47,7 @@ public final class MessageCapture {
     /**
      * Checks and captures a message.
      *
-     * @param message the message, after {@code saveChanges()}
+     * @param message the message; one the caller has not saved is saved by Jakarta Mail as it is written, and checked as saved
      * @return the captured bytes and what the transaction needs to know of them; close it after the send
      * @throws InvalidMessageException if the message breaks a rule; nothing is captured
      * @throws MessagingException if the message cannot be read or written
@@ -60,12 +60,7 @@ public final class MessageCapture {
         MimeMessage mime = (MimeMessage) message;
         boolean utf8 = allowsUtf8(mime.getSession());
         boolean nonAsciiHeaders = checkPart(mime, "message", utf8, true);
-        int expectedFields = 0;
-        Enumeration<String> lines = mime.getNonMatchingHeaderLines(IGNORED_HEADERS);
-        while (lines.hasMoreElements()) {
-            lines.nextElement();
-            expectedFields++;
-        }
+        int expectedFields = headerLines(mime);
         SpillBuffer bytes = new SpillBuffer();
         Scanner scanner = new Scanner(bytes, utf8);
         boolean done = false;
@@ -83,6 +78,12 @@ public final class MessageCapture {
                 throw new MessagingException("cannot serialize the message: " + e.getMessage(), e);
             }
             if (scanner.topFields != expectedFields) {
+                // Transport.sendMessage without saveChanges(): writeTo saved the message first, adding the headers
+                // Jakarta generates (Message-ID, Date, MIME-Version, Content-Type...). Check them as they now are.
+                nonAsciiHeaders |= checkPart(mime, "message", utf8, true);
+                expectedFields = headerLines(mime);
+            }
+            if (scanner.topFields != expectedFields) {
                 throw new InvalidMessageException("message header block was written with " + scanner.topFields
                         + " field(s) where the message has " + expectedFields + " header line(s): a header value holds"
                         + " a line break (or a character written as one) that added a header or ended the header"
@@ -96,6 +97,16 @@ public final class MessageCapture {
                 bytes.close();
             }
         }
+    }
+
+    private static int headerLines(MimeMessage mime) throws MessagingException {
+        int n = 0;
+        Enumeration<String> lines = mime.getNonMatchingHeaderLines(IGNORED_HEADERS);
+        while (lines.hasMoreElements()) {
+            lines.nextElement();
+            n++;
+        }
+        return n;
     }
 
     static boolean allowsUtf8(Session session) {
