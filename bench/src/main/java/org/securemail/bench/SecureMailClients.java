@@ -67,11 +67,14 @@ final class SecureMailClients {
 
     /** A new {@code SmtpSender} for every message, closed after it (P0): what code that does not keep one does. */
     static SmtpClient senderPerMessage(SmtpTarget t) {
+        // The application's messages come from a session it keeps, as for the drop-in contender: send() uses the
+        // message's session only for MIME options, and sender.session() would build a drop-in session per message.
+        jakarta.mail.Session messages = jakarta.mail.Session.getInstance(new java.util.Properties());
         return new SmtpClient() {
             @Override
             public void send(Mail mail, long sequence) throws Exception {
                 try (SmtpSender sender = smtp(t).build()) {
-                    sender.send(mail.build(sender.session(), sequence));
+                    sender.send(mail.build(messages, sequence));
                 }
             }
 

@@ -39,7 +39,61 @@ final class SessionFactory {
     }
 
     private static Session smtp(ClientSettings s) {
-        MailWiring wiring = wiring(s, CleartextRules.SMTP, Limits.SMTP_TLS);
+        MailWiring wiring = smtpWiring(s);
+        Session session = Session.getInstance(smtpProperties(s, wiring));
+        register(session, Provider.Type.TRANSPORT, HardenedSmtpTransport.class, "smtp", "smtps");
+        wiring.expect(session.getProperties());
+        return session;
+    }
+
+    /** The wiring of one SMTP client: its credentials, listeners, timeouts and policy connector. */
+    static MailWiring smtpWiring(ClientSettings s) {
+        return wiring(s, CleartextRules.SMTP, Limits.SMTP_TLS);
+    }
+
+    /**
+     * Returns the session behind an {@link SmtpSender}'s own connections, shared by every sender whose settings give
+     * the same properties: building a Jakarta Mail {@code Session} reads the provider resources of every jar on the
+     * class path, which an application that builds a sender per message would pay for each message
+     * (docs/PERFORMANCE.md). The shared session holds no credentials and no client's wiring: its socket factories
+     * act for the wiring that opens the connection ({@link MailWiring#routingPlainFactory()}), and the transports
+     * are given their wiring directly. It is never handed out, so nobody can change its properties.
+     *
+     * @param s the settings
+     * @param wiring the sender's wiring, told which properties to expect
+     * @return the shared session
+     */
+    static Session sharedSmtp(ClientSettings s, MailWiring wiring) {
+        Properties p = smtpProperties(s, null);
+        Map<Object, Object> key = Map.copyOf(p);
+        Session session;
+        synchronized (SHARED_SMTP) {
+            session = SHARED_SMTP.get(key);
+            if (session == null) {
+                session = Session.getInstance(p);
+                register(session, Provider.Type.TRANSPORT, HardenedSmtpTransport.class, "smtp", "smtps");
+                SHARED_SMTP.put(key, session);
+            }
+        }
+        wiring.expect(session.getProperties());
+        return session;
+    }
+
+    /** How many shared SMTP sessions are kept: one per distinct server and settings, the least recently used go. */
+    static final int SHARED_SESSIONS = 32;
+
+    private static final Map<Map<Object, Object>, Session> SHARED_SMTP =
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Map<Object, Object>, Session> eldest) {
+                    return size() > SHARED_SESSIONS;
+                }
+            };
+
+    /** The SMTP properties; with a null wiring, the routing factories and no wiring (a shared session's). */
+    private static Properties smtpProperties(ClientSettings s, MailWiring wiring) {
         Properties p = common(s, wiring);
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.ehlo", "true");
@@ -47,10 +101,7 @@ final class SessionFactory {
         s.credentials().ifPresent(c -> p.put("mail.smtp.auth.mechanisms",
                 c.kind() == Credentials.Kind.OAUTH2 ? "XOAUTH2" : "PLAIN LOGIN"));
         s.heloName().ifPresent(h -> p.put("mail.smtp.localhost", h));
-        Session session = Session.getInstance(p);
-        register(session, Provider.Type.TRANSPORT, HardenedSmtpTransport.class, "smtp", "smtps");
-        wiring.expect(session.getProperties());
-        return session;
+        return p;
     }
 
     private static Session imap(ClientSettings s) {
@@ -124,12 +175,13 @@ final class SessionFactory {
         p.put(prefix + "ssl.enable", Boolean.toString(mode == SecurityMode.IMPLICIT_TLS));
         p.put(prefix + "starttls.enable", Boolean.toString(startTls));
         p.put(prefix + "starttls.required", Boolean.toString(mode == SecurityMode.STARTTLS_REQUIRED));
-        p.put(prefix + "socketFactory", wiring.plainFactory());
+        p.put(prefix + "socketFactory", wiring == null ? MailWiring.routingPlainFactory() : wiring.plainFactory());
         p.put(prefix + "socketFactory.fallback", "false");
         if (tls) {
-            p.put(prefix + "ssl.socketFactory", wiring.tlsFactory());
+            p.put(prefix + "ssl.socketFactory", wiring == null ? MailWiring.routingTlsFactory() : wiring.tlsFactory());
             p.put(prefix + "ssl.checkserveridentity", "true");
-            p.put(prefix + "ssl.hostnameverifier", wiring.hostnameVerifier());
+            p.put(prefix + "ssl.hostnameverifier", wiring == null ? MailWiring.routingHostnameVerifier()
+                    : wiring.hostnameVerifier());
         }
         p.put(prefix + "connectiontimeout", millis(s.timeouts().connect()));
         p.put(prefix + "timeout", millis(s.timeouts().read()));
@@ -139,7 +191,9 @@ final class SessionFactory {
         s.credentials().ifPresent(c -> p.put(prefix + "user", c.user()));
         p.put("mail.debug", "false");
         p.put("mail.debug.auth", "false");
-        p.put(MailWiring.PROPERTY, wiring);
+        if (wiring != null) {
+            p.put(MailWiring.PROPERTY, wiring);
+        }
         return p;
     }
 

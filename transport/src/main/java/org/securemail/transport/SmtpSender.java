@@ -15,6 +15,7 @@ import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.transport.internal.HardenedSmtpTransport;
+import org.securemail.transport.internal.MailWiring;
 import org.securemail.transport.internal.MailProperties;
 import org.securemail.transport.internal.CapturedMessage;
 import org.securemail.transport.internal.Envelope;
@@ -52,7 +53,10 @@ public final class SmtpSender implements AutoCloseable {
     private final ClientSettings spec;
     private final int maxConnections;
     private final Duration idleTimeout;
-    private final Session session;
+    /** The session behind the pool's connections, shared with senders of equal settings; never handed out. */
+    private final Session transportSession;
+    private final MailWiring wiring;
+    private volatile Session session;
     private final TransportPool<HardenedSmtpTransport> pool;
     private final Listeners listeners;
 
@@ -61,12 +65,13 @@ public final class SmtpSender implements AutoCloseable {
         this.listeners = new Listeners(spec.listeners());
         this.maxConnections = maxConnections;
         this.idleTimeout = idleTimeout;
-        this.session = SessionFactory.session(spec);
+        this.wiring = SessionFactory.smtpWiring(spec);
+        this.transportSession = SessionFactory.sharedSmtp(spec, wiring);
         Duration borrowTimeout = spec.timeouts().connect().plus(spec.timeouts().read());
         this.pool = new TransportPool<>(new TransportPool.Connections<>() {
             @Override
             public HardenedSmtpTransport open() throws MessagingException {
-                HardenedSmtpTransport t = SessionFactory.smtpTransport(session);
+                HardenedSmtpTransport t = new HardenedSmtpTransport(transportSession, wiring);
                 t.connect();
                 return t;
             }
@@ -114,7 +119,9 @@ public final class SmtpSender implements AutoCloseable {
      *
      * <p>The message is checked before anything is sent (see {@link InvalidMessageException}) and serialized once;
      * its {@code saveChanges()} is called, as {@code Transport.send} does. A connection that broke while idle is
-     * replaced and the message sent on a new one, but a message is never sent twice.
+     * replaced and the message sent on a new one, but a message is never sent twice. The message may come from any
+     * session: only its MIME options ({@code mail.mime.*}) are read from it; envelope options such as
+     * {@code mail.smtp.from} come from this sender's settings.
      *
      * @param message the message
      * @return the report, after the server's 250 reply to the end of the message; recipients the server rejected are
@@ -139,7 +146,7 @@ public final class SmtpSender implements AutoCloseable {
             throw new InvalidMessageException("message has a recipient header that is not a valid address list: "
                     + e.getMessage() + "; set recipients with setRecipients(type, InternetAddress.parse(...))");
         }
-        Envelope envelope = Envelope.of(message, recipients, session);
+        Envelope envelope = Envelope.of(message, recipients, transportSession);
         try (CapturedMessage captured = MessageCapture.capture(message)) {
             for (int attempt = 0; ; attempt++) {
                 TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();
@@ -189,12 +196,23 @@ public final class SmtpSender implements AutoCloseable {
      * Returns a Jakarta Mail session with the same settings, for code that sends with {@code Transport.send(msg)} or
      * frameworks that take a Session (Spring's {@code JavaMailSenderImpl.setSession}). Its transports enforce the
      * same policy, mode, timeouts and message checks, without pooling. Messages must be created with this session
-     * ({@code new MimeMessage(session)}) for {@code Transport.send} to use it.
+     * ({@code new MimeMessage(session)}) for {@code Transport.send} to use it. The session is this sender's own,
+     * built on the first call: the sender's pooled connections do not use it, so nothing done to it changes them.
      *
      * @return the session
      */
     public Session session() {
-        return session;
+        Session s = session;
+        if (s == null) {
+            synchronized (this) {
+                s = session;
+                if (s == null) {
+                    s = SessionFactory.session(spec);
+                    session = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** Closes the idle pooled connections; connections in use are closed when their send completes. */

@@ -263,28 +263,39 @@ class SmtpSecurityTest {
     }
 
     @Test
-    void sessionPropertyChangedAfterBuild_refusedBeforeConnecting() throws Exception {
-        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
-            SmtpSender sender = sender(server);
-            sender.session().getProperties().put("mail.smtp.ssl.trust", "*");
+    void sessionPropertyChangedAfterBuild_dropInRefusedBeforeConnecting_senderUnaffected() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start();
+             SmtpSender sender = sender(server)) {
+            jakarta.mail.Session session = sender.session();
+            session.getProperties().put("mail.smtp.ssl.trust", "*");
+            jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(session);
+            m.setFrom("sender@example.test");
+            m.setRecipients(jakarta.mail.Message.RecipientType.TO, "rcpt@example.test");
+            m.setText("x");
             MailSecurityException e = catchThrowableOfType(MailSecurityException.class,
-                    () -> sender.send(Fixtures.message("x")));
+                    () -> jakarta.mail.Transport.send(m));
             assertThat(e.reason()).isEqualTo(MailSecurityException.Reason.UNSAFE_CONFIGURATION);
             assertThat(e.getMessage()).contains("mail.smtp.ssl.trust");
             assertThat(server.connections()).isZero();
-            sender.close();
+            // The sender's own connections never used that session: it still delivers under its policy.
+            DeliveryReport report = sender.send(Fixtures.message("x"));
+            assertThat(report.endpoint().handshake().orElseThrow().isAuthenticated()).isTrue();
+            assertThat(server.messages()).hasSize(1);
         }
     }
 
     @Test
-    void providerClassSwappedAfterBuild_isRefused() {
-        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start()) {
-            SmtpSender sender = sender(server);
-            sender.session().getProperties().put("mail.smtp.socketFactory.fallback", "true");
-            assertThatThrownBy(() -> sender.send(Fixtures.message("x")))
-                    .isInstanceOfSatisfying(MailSecurityException.class, e -> assertThat(e.reason())
-                            .isEqualTo(MailSecurityException.Reason.UNSAFE_CONFIGURATION));
-            sender.close();
+    void providerClassSwappedAfterBuild_isRefused() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start();
+             SmtpSender sender = sender(server)) {
+            jakarta.mail.Session session = sender.session();
+            session.getProperties().put("mail.smtp.socketFactory.fallback", "true");
+            try (jakarta.mail.Transport t = session.getTransport()) {
+                assertThatThrownBy(t::connect)
+                        .isInstanceOfSatisfying(MailSecurityException.class, e -> assertThat(e.reason())
+                                .isEqualTo(MailSecurityException.Reason.UNSAFE_CONFIGURATION));
+            }
+            assertThat(server.connections()).isZero();
         }
     }
 

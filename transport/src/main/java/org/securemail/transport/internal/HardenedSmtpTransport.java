@@ -77,11 +77,24 @@ public class HardenedSmtpTransport extends SMTPTransport {
      * @param urlname the URL name
      */
     public HardenedSmtpTransport(Session session, URLName urlname) {
+        this(session, urlname, MailWiring.of(session, MailProtocol.SMTP));
+    }
+
+    /**
+     * Creates a transport of an {@code SmtpSender}'s pool, on a session shared by senders with equal settings.
+     *
+     * @param session the shared session (it holds no wiring)
+     * @param wiring this sender's wiring
+     */
+    public HardenedSmtpTransport(Session session, MailWiring wiring) {
+        this(session, null, wiring);
+    }
+
+    private HardenedSmtpTransport(Session session, URLName urlname, MailWiring wiring) {
         // Angus takes its property prefix from the URL's protocol: getTransport("smtps") would read only mail.smtps.*,
         // which SecureMail never sets. The mode alone decides between implicit TLS and STARTTLS.
-        super(session, StoreNames.as("smtp", urlname), "smtp",
-                MailWiring.of(session, MailProtocol.SMTP).isImplicitTls());
-        this.wiring = MailWiring.of(session, MailProtocol.SMTP);
+        super(session, StoreNames.as("smtp", urlname), "smtp", wiring.isImplicitTls());
+        this.wiring = wiring;
         this.commandsInUtf8 = MessageCapture.allowsUtf8(session);
     }
 

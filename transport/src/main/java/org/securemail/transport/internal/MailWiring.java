@@ -37,7 +37,17 @@ public final class MailWiring {
     private final Limits tlsLimits;
     private final Watchdog watchdog;
     private volatile InetAddress connectAddress;
-    private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
+    /**
+     * The connection being opened on each thread, whichever wiring opened it: the wiring's own factories act only on
+     * their own connections, the {@link #routingPlainFactory() routing} ones on any.
+     */
+    private static final ThreadLocal<ConnectionContext> CURRENT = new ThreadLocal<>();
+    private static final SocketFactory ROUTING_PLAIN = new RoutingPlainFactory();
+    private static final SSLSocketFactory ROUTING_TLS = new RoutingTlsFactory();
+    private static final HostnameVerifier ROUTING_VERIFIER = (host, session) -> {
+        ConnectionContext ctx = CURRENT.get();
+        return ctx != null && ctx.handshake().isPresent();
+    };
     private final SocketFactory plainFactory = new PlainFactory();
     private final SSLSocketFactory tlsFactory = new TlsFactory();
     private final HostnameVerifier verifier = this::verifyHostAgain;
@@ -225,6 +235,104 @@ public final class MailWiring {
         return tlsFactory;
     }
 
+    /**
+     * Returns a socket factory that acts for whichever wiring is opening a connection on the calling thread, and
+     * refuses outside one: for a session shared by clients with equal settings, whose properties must not hold any
+     * one client's wiring (its credentials).
+     *
+     * @return the routing factory of guarded plain sockets
+     */
+    public static SocketFactory routingPlainFactory() {
+        return ROUTING_PLAIN;
+    }
+
+    /** @return the routing policy TLS factory (see {@link #routingPlainFactory()}) */
+    public static SSLSocketFactory routingTlsFactory() {
+        return ROUTING_TLS;
+    }
+
+    /** @return the routing host-name re-check (see {@link #routingPlainFactory()}) */
+    public static HostnameVerifier routingHostnameVerifier() {
+        return ROUTING_VERIFIER;
+    }
+
+    private static ConnectionContext opening() throws IOException {
+        ConnectionContext ctx = CURRENT.get();
+        if (ctx == null) {
+            throw new GuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
+                    "a socket was requested outside a connection SecureMail opened",
+                    "use the sender SecureMail built, unchanged");
+        }
+        return ctx;
+    }
+
+    private static final class RoutingPlainFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            return opening().wiring().plainFactory().createSocket();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return opening().wiring().plainFactory().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return opening().wiring().plainFactory().createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return opening().wiring().plainFactory().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return opening().wiring().plainFactory().createSocket(address, port, localAddress, localPort);
+        }
+    }
+
+    private static final class RoutingTlsFactory extends SSLSocketFactory {
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return opening().wiring().tlsFactory().createSocket(s, host, port, autoClose);
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            ConnectionContext ctx = CURRENT.get();
+            return ctx == null ? new String[0] : ctx.wiring().tlsFactory().getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return getDefaultCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return opening().wiring().tlsFactory().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return opening().wiring().tlsFactory().createSocket(host, port, localHost, localPort);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return opening().wiring().tlsFactory().createSocket(host, port);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return opening().wiring().tlsFactory().createSocket(address, port, localAddress, localPort);
+        }
+    }
+
     /** @return the host-name re-check, for {@code mail.<p>.ssl.hostnameverifier} */
     public HostnameVerifier hostnameVerifier() {
         return verifier;
@@ -239,8 +347,8 @@ public final class MailWiring {
      */
     public Scope open(String host, int port) {
         ConnectionContext ctx = new ConnectionContext(host, port, mode, this);
-        ConnectionContext previous = current.get();
-        current.set(ctx);
+        ConnectionContext previous = CURRENT.get();
+        CURRENT.set(ctx);
         return new Scope(ctx, previous);
     }
 
@@ -262,15 +370,21 @@ public final class MailWiring {
         @Override
         public void close() {
             if (previous == null) {
-                current.remove();
+                CURRENT.remove();
             } else {
-                current.set(previous);
+                CURRENT.set(previous);
             }
         }
     }
 
+    /** @return the connection this wiring is opening on the calling thread, or null */
+    private ConnectionContext current() {
+        ConnectionContext ctx = CURRENT.get();
+        return ctx != null && ctx.wiring() == this ? ctx : null;
+    }
+
     private boolean verifyHostAgain(String host, SSLSession session) {
-        ConnectionContext ctx = current.get();
+        ConnectionContext ctx = current();
         return ctx != null && ctx.handshake().isPresent();
     }
 
@@ -291,7 +405,7 @@ public final class MailWiring {
     private final class PlainFactory extends SocketFactory {
         @Override
         public Socket createSocket() throws IOException {
-            ConnectionContext ctx = current.get();
+            ConnectionContext ctx = current();
             if (ctx == null) {
                 // Outside a connection SecureMail opened (a test, or code that took the factory): still guarded.
                 ctx = new ConnectionContext("(unknown host)", 0, mode, MailWiring.this);
@@ -324,7 +438,7 @@ public final class MailWiring {
     private final class TlsFactory extends SSLSocketFactory {
         @Override
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            ConnectionContext ctx = current.get();
+            ConnectionContext ctx = current();
             if (connector == null || ctx == null) {
                 throw new GuardException(MailSecurityException.Reason.UNSAFE_CONFIGURATION,
                         "TLS was requested outside a connection SecureMail opened",
