@@ -33,7 +33,10 @@ import org.securemail.policy.internal.KeyStrength;
 /**
  * Checks a server's certificate chain against a policy: a path to a trust anchor (or a pinned key), validity dates,
  * key sizes and signature algorithms of every certificate in the path and of the anchor's key, the leaf's intended
- * use, and the host name (RFC 9525). Provider-independent: the same code runs for the JDK and Bouncy Castle.
+ * use, and the host name (RFC 9525). Under a DANE trust source, RFC 7672's rules instead: a DANE-EE record that matches
+ * the leaf leaves only the leaf's key size to check; a DANE-TA record needs the path, dates and use checks up to the
+ * anchor and a leaf that names a reference name. Provider-independent: the same code runs for the JDK and Bouncy
+ * Castle.
  *
  * <p>The checks that say whether the server is <em>authenticated</em> (trust, validity, pin, host name) always come
  * after the checks on the strength of the certificates, so that an opportunistic connection can accept the former and

@@ -23,6 +23,8 @@ import org.securemail.policy.TlsaRecord;
  */
 final class DaneMatcher {
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"};
+    /** How many certificates a path to a DANE-TA anchor may have below the anchor; real chains have two or three. */
+    static final int MAX_PATH = 10;
 
     /** A DANE-TA key given in full in DNS ({@code 2 1 0}), usable even when the server does not send its cert. */
     private static final class DnsKey {
@@ -103,7 +105,8 @@ final class DaneMatcher {
     /**
      * Walks from the leaf up through the certificates the server sent, each the issuer (by name and signature) of the
      * one below, until a certificate matches a DANE-TA record or a DANE-TA key from DNS verifies the signature of the
-     * highest one reached. The leaf itself is never an anchor: that is what DANE-EE is for.
+     * highest one reached, at most {@value #MAX_PATH} certificates up. The leaf itself is never an anchor: that is what
+     * DANE-EE is for.
      *
      * @return the path, or null when no anchor is reached
      */
@@ -116,7 +119,7 @@ final class DaneMatcher {
         X509Certificate current = chain.get(0);
         path.add(current);
         used.add(current);
-        while (true) {
+        while (path.size() <= MAX_PATH) {
             for (DnsKey k : dnsKeys) {
                 if (signedBy(current, k.key)) {
                     return new TaPath(List.copyOf(path), null, k.key, k.record);
@@ -141,6 +144,7 @@ final class DaneMatcher {
             used.add(issuer);
             current = issuer;
         }
+        return null;
     }
 
     /** A certificate above the leaf that matches a DANE-TA record although no path reaches it, or null. */
