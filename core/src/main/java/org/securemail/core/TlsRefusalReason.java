@@ -25,6 +25,12 @@ public enum TlsRefusalReason {
     CERTIFICATE_CHAIN_INCOMPLETE(true),
     /** No certificate in the chain carries a key pinned by the policy. */
     CERTIFICATE_PIN_MISMATCH(true),
+    /**
+     * Under {@link org.securemail.policy.TrustSource#dane DANE}, the chain matches none of the server's DNSSEC-signed
+     * TLSA records, or a certificate matches a DANE-TA record but the server's own certificate does not chain up to it
+     * (RFC 7672, RFC 6698).
+     */
+    DANE_MISMATCH(true),
     /** The certificate does not name the host that was connected to (RFC 9525: subjectAltName only). */
     HOST_NAME_MISMATCH(true),
     /** A certificate key is too small or of a forbidden type (RSA below 2048 bits, EC below 256 bits, DSA). */
@@ -49,7 +55,7 @@ public enum TlsRefusalReason {
      * than a weakness of the connection itself. Only such failures are accepted, and recorded as unauthenticated, in
      * {@link org.securemail.policy.SecurityMode#STARTTLS_OPPORTUNISTIC} mode.
      *
-     * @return true for the trust, validity, pin and host name reasons
+     * @return true for the trust, validity, pin, DANE and host name reasons
      */
     public boolean isAuthenticationFailure() {
         return authenticationFailure;

@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  *   <li>no SHA-1 or MD5 signature anywhere in the certificate chain (trust anchors' self-signatures aside) or the
  *       handshake;</li>
  *   <li>host name verification always on, per RFC 9525 (subjectAltName only, wildcards only as a whole left-most
- *       label).</li>
+ *       label); under {@link TrustSource#dane DANE}, RFC 7672's rules instead: a DANE-TA chain's leaf must carry a
+ *       reference name, while a DANE-EE record binds the server's key itself, with no name or date to check.</li>
  * </ul>
  *
  * <p>What a policy protects against: passive eavesdropping, downgrade to weak protocol versions or suites, weak or

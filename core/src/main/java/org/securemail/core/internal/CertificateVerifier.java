@@ -33,7 +33,10 @@ import org.securemail.policy.internal.KeyStrength;
 /**
  * Checks a server's certificate chain against a policy: a path to a trust anchor (or a pinned key), validity dates,
  * key sizes and signature algorithms of every certificate in the path and of the anchor's key, the leaf's intended
- * use, and the host name (RFC 9525). Provider-independent: the same code runs for the JDK and Bouncy Castle.
+ * use, and the host name (RFC 9525). Under a DANE trust source, RFC 7672's rules instead: a DANE-EE record that matches
+ * the leaf leaves only the leaf's key size to check; a DANE-TA record needs the path, dates and use checks up to the
+ * anchor and a leaf that names a reference name. Provider-independent: the same code runs for the JDK and Bouncy
+ * Castle.
  *
  * <p>The checks that say whether the server is <em>authenticated</em> (trust, validity, pin, host name) always come
  * after the checks on the strength of the certificates, so that an opportunistic connection can accept the former and
@@ -56,10 +59,14 @@ final class CertificateVerifier {
 
     private final TlsPolicy policy;
     private final Set<TrustAnchor> anchors;
+    /** The TLSA records of a DANE trust source, null for the other kinds. */
+    private final DaneMatcher dane;
 
     CertificateVerifier(TlsPolicy policy) {
         this.policy = policy;
         this.anchors = anchors(policy.trust());
+        this.dane = policy.trust().kind() == TrustSource.Kind.DANE
+                ? new DaneMatcher(policy.trust().tlsaRecords()) : null;
     }
 
     private static Set<TrustAnchor> anchors(TrustSource trust) {
@@ -117,6 +124,9 @@ final class CertificateVerifier {
         if (chain.isEmpty()) {
             throw new Refusal(TlsRefusalReason.HANDSHAKE_FAILED, "server sent no certificate");
         }
+        if (dane != null) {
+            return verifyDane(chain, host, now);
+        }
         X509Certificate leaf = chain.get(0);
         Path path = buildPath(chain, now);
         if (path.failure != null) {
@@ -138,6 +148,85 @@ final class CertificateVerifier {
                     + " certificate carries, or have the server's certificate reissued for " + host);
         }
         return host;
+    }
+
+    /**
+     * DANE for SMTP (RFC 7672 §3.1, RFC 7671 §5): a DANE-EE match makes the leaf's key the server's whole identity, so
+     * only its size is checked; a DANE-TA match needs a signature path from the leaf to the anchor, issuers that are
+     * CAs, certificates below the anchor within their dates, and a leaf that names a reference name.
+     *
+     * @return the host connected to (DANE-EE) or the reference name the leaf carries (DANE-TA)
+     */
+    private String verifyDane(List<X509Certificate> chain, String host, Date now) throws Refusal {
+        X509Certificate leaf = chain.get(0);
+        if (dane.endEntityMatch(leaf) != null) {
+            checkKey(leaf.getPublicKey(), "leaf \"" + subject(leaf) + "\"");
+            return host;
+        }
+        DaneMatcher.TaPath path = dane.trustAnchorPath(chain);
+        if (path == null) {
+            checkStrength(chain, null);
+            throw daneMismatch(chain);
+        }
+        for (int i = 0; i < path.below.size(); i++) {
+            X509Certificate c = path.below.get(i);
+            String role = i == 0 ? "leaf" : "intermediate";
+            checkKey(c.getPublicKey(), role + " \"" + subject(c) + "\"");
+            checkSignature(c, role);
+        }
+        String anchorName = path.anchorCertificate != null
+                ? "DANE-TA trust anchor \"" + subject(path.anchorCertificate) + "\""
+                : "DANE-TA trust anchor key of TLSA record " + abbreviate(path.record);
+        checkKey(path.anchorKey, anchorName);
+        checkLeafUse(leaf);
+        for (int i = 1; i <= path.below.size(); i++) {
+            X509Certificate issuer = i < path.below.size() ? path.below.get(i) : path.anchorCertificate;
+            // i - 1 intermediates sit between this issuer and the leaf.
+            if (issuer != null && issuer.getBasicConstraints() < i - 1) {
+                throw new Refusal(TlsRefusalReason.CERTIFICATE_UNTRUSTED, "certificate chain to the DANE-TA trust"
+                        + " anchor is not a valid path: \"" + subject(issuer) + "\" signs certificates below it but"
+                        + (issuer.getBasicConstraints() < 0 ? " is not a CA (basicConstraints)"
+                        : " allows only " + issuer.getBasicConstraints() + " intermediates below it (pathLen)")
+                        + "; the server's operator must fix the chain or its TLSA records");
+            }
+        }
+        checkValidity(path.below, now);
+        for (String name : policy.trust().referenceNames()) {
+            if (HostNames.matches(leaf, name)) {
+                return name;
+            }
+        }
+        throw new Refusal(TlsRefusalReason.HOST_NAME_MISMATCH, "certificate does not name the mail exchanger: leaf \""
+                + subject(leaf) + "\" is for " + HostNames.describe(leaf) + ", none of the DANE reference names "
+                + policy.trust().referenceNames() + " (RFC 7672 §3.2.2: a DANE-TA chain's leaf must carry the TLSA"
+                + " base domain or the MX host name as a subjectAltName); the server's certificate must be reissued"
+                + " for its MX host name, or its TLSA records changed to DANE-EE (3 1 1)");
+    }
+
+    private Refusal daneMismatch(List<X509Certificate> chain) {
+        X509Certificate leaf = chain.get(0);
+        List<String> records = new ArrayList<>();
+        for (org.securemail.policy.TlsaRecord r : policy.trust().tlsaRecords()) {
+            records.add(abbreviate(r));
+        }
+        X509Certificate unreached = dane.unreachedTrustAnchor(chain);
+        String actual = unreached != null
+                ? "\"" + subject(unreached) + "\" matches a DANE-TA record, but the leaf \"" + subject(leaf)
+                        + "\" does not chain up to it (each certificate signed by the next)"
+                : "leaf \"" + subject(leaf) + "\" has " + DaneMatcher.fingerprints(leaf) + ", and no certificate"
+                        + " of its chain of " + chain.size() + " is a DANE-TA anchor";
+        int n = dane.size();
+        return new Refusal(TlsRefusalReason.DANE_MISMATCH, "presented a certificate that matches none of its " + n
+                + " DNSSEC-signed TLSA record" + (n == 1 ? "" : "s") + " (DANE, RFC 7672): " + actual
+                + "; the records are " + records + "; either the server's certificate changed without its TLSA"
+                + " records, or another server answered: its operator must publish records for the certificate it"
+                + " serves (or serve the one they name)");
+    }
+
+    /** A record in presentation form, shortened when it holds a full certificate or key (matching type 0). */
+    private static String abbreviate(org.securemail.policy.TlsaRecord r) {
+        String text = r.toString();
+        return text.length() <= 140 ? text : text.substring(0, 32) + "…(" + r.data().length + " bytes)";
     }
 
     private static final class Path {

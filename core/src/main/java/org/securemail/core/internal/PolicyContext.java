@@ -296,9 +296,10 @@ public final class PolicyContext {
                     throw refused(state, TlsRefusalReason.HANDSHAKE_FAILED, "the session's certificate chain is not"
                             + " the one checked during the handshake", null);
                 }
-            } else if (verified.contains(state.normalizedHost, chain, System.currentTimeMillis())) {
-                // Resumed: this chain passed the full check for this host under this SSLContext's policy, and has
-                // not expired since. Binding it to the host is all that is left to do.
+            } else if (verified.contains(policy.trust(), state.normalizedHost, chain,
+                    System.currentTimeMillis())) {
+                // Resumed: this chain passed the full check for this host under this trust source (CAs, pins or
+                // DANE records), and has not expired since. Binding it to the host is all that is left to do.
                 state.peerCertificates(chain);
                 state.certificateChecked(null);
             } else {
@@ -315,7 +316,7 @@ public final class PolicyContext {
                     + " the server chose " + group + ", the policy allows " + Arrays.toString(groups), null);
         }
         if (state.authenticationFailure() == null && !resumed) {
-            verified.add(state.normalizedHost, chain);
+            verified.add(policy.trust(), state.normalizedHost, chain);
         }
         Handshake h = state.authenticationFailure() != null
                 ? Handshake.unverified(state.host, state.port, version, suite, chain, state.authenticationFailure())

@@ -5,29 +5,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.securemail.policy.TrustSource;
 
 /**
- * The (host name, certificate chain) pairs that passed the full certificate check of one SSLContext, so that a resumed
- * session, which carries the chain of the handshake that created it, is bound to this connection's host with a lookup
- * instead of a second path validation. A pair that is missing (the session was created by an opportunistic connection
+ * The (trust source, host name, certificate chain) triples that passed the full certificate check of one SSLContext, so
+ * that a resumed session, which carries the chain of the handshake that created it, is bound to this connection's host
+ * and trust with a lookup instead of a second path validation. A pair that is missing (the session was created by an opportunistic connection
  * that could not authenticate the server, or the entry was evicted) or whose chain has expired meanwhile gets the full
- * check again. Pins and trust anchors are the SSLContext's policy, the same for every entry. Thread-safe, bounded.
+ * check again. The trust source (CAs, pins, or a DANE record set) is part of the key, so that a chain verified under
+ * one record set is never taken as verified under another, even if two trust sources ever shared a context.
+ * Thread-safe, bounded.
  */
 final class VerifiedBindings {
     private static final int MAX = 1024;
 
     private static final class Key {
+        final TrustSource trust;
         final String host;
         final List<X509Certificate> chain;
 
-        Key(String host, List<X509Certificate> chain) {
+        Key(TrustSource trust, String host, List<X509Certificate> chain) {
+            this.trust = trust;
             this.host = host;
             this.chain = chain;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && host.equals(((Key) o).host) && chain.equals(((Key) o).chain);
+            return o instanceof Key && trust.equals(((Key) o).trust) && host.equals(((Key) o).host)
+                    && chain.equals(((Key) o).chain);
         }
 
         @Override
@@ -44,8 +50,8 @@ final class VerifiedBindings {
         }
     };
 
-    /** Records a chain that passed every check for a host name. */
-    void add(String normalizedHost, List<X509Certificate> chain) {
+    /** Records a chain that passed every check for a host name under a trust source. */
+    void add(TrustSource trust, String normalizedHost, List<X509Certificate> chain) {
         if (chain.isEmpty()) {
             return;
         }
@@ -54,18 +60,21 @@ final class VerifiedBindings {
             notAfter = Math.min(notAfter, c.getNotAfter().getTime());
         }
         synchronized (verified) {
-            verified.put(new Key(normalizedHost, List.copyOf(chain)), notAfter);
+            verified.put(new Key(trust, normalizedHost, List.copyOf(chain)), notAfter);
         }
     }
 
-    /** Whether this chain passed every check for this host name and is still valid at {@code nowMillis}. */
-    boolean contains(String normalizedHost, List<X509Certificate> chain, long nowMillis) {
+    /**
+     * Whether this chain passed every check for this host name under this trust source and is still valid at
+     * {@code nowMillis}.
+     */
+    boolean contains(TrustSource trust, String normalizedHost, List<X509Certificate> chain, long nowMillis) {
         if (chain.isEmpty()) {
             return false;
         }
         Long notAfter;
         synchronized (verified) {
-            notAfter = verified.get(new Key(normalizedHost, chain));
+            notAfter = verified.get(new Key(trust, normalizedHost, chain));
         }
         return notAfter != null && nowMillis <= notAfter;
     }
