@@ -137,7 +137,29 @@ public final class SmtpSender implements AutoCloseable {
      * @throws MessagingException for other failures
      */
     public DeliveryReport send(MimeMessage message) throws MessagingException {
+        return send(message, new DeliveryOption[0]);
+    }
+
+    /**
+     * Sends a message as {@link #send(MimeMessage)} does, with options for this message:
+     * {@link DeliveryOption#REQUIRE_TLS} sends it only over authenticated TLS to a server that offers REQUIRETLS
+     * (RFC 8689), with the REQUIRETLS parameter.
+     *
+     * @param message the message
+     * @param options the options
+     * @return the report
+     * @throws NullPointerException if {@code message}, {@code options} or an option is null
+     * @throws PermanentDeliveryException with {@link DeliveryOption#REQUIRE_TLS}, when the connection is not
+     *     authenticated TLS or the server does not offer REQUIRETLS (nothing of the message was sent); and as
+     *     {@link #send(MimeMessage)}
+     * @throws MessagingException as {@link #send(MimeMessage)}
+     */
+    public DeliveryReport send(MimeMessage message, DeliveryOption... options) throws MessagingException {
         Objects.requireNonNull(message, "message");
+        boolean requireTls = false;
+        for (DeliveryOption o : Objects.requireNonNull(options, "options")) {
+            requireTls |= Objects.requireNonNull(o, "option") == DeliveryOption.REQUIRE_TLS;
+        }
         message.saveChanges();
         Address[] recipients;
         try {
@@ -147,6 +169,9 @@ public final class SmtpSender implements AutoCloseable {
                     + e.getMessage() + "; set recipients with setRecipients(type, InternetAddress.parse(...))");
         }
         Envelope envelope = Envelope.of(message, recipients, transportSession);
+        if (requireTls) {
+            envelope = envelope.withRequireTls();
+        }
         try (CapturedMessage captured = MessageCapture.capture(message)) {
             for (int attempt = 0; ; attempt++) {
                 TransportPool.Lease<HardenedSmtpTransport> lease = pool.borrow();

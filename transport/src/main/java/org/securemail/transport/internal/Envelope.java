@@ -200,4 +200,35 @@ public final class Envelope {
     String extension() {
         return extension;
     }
+
+    /**
+     * Says whether the message asks for REQUIRETLS (RFC 8689): given to {@code send} or among an {@code SMTPMessage}'s
+     * MAIL parameters.
+     *
+     * @return true if every hop must use authenticated TLS
+     */
+    public boolean requireTls() {
+        if (extension == null) {
+            return false;
+        }
+        for (String p : extension.split(" ")) {
+            if (p.equalsIgnoreCase("REQUIRETLS")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns this envelope with the REQUIRETLS MAIL parameter (RFC 8689), once.
+     *
+     * @return the envelope that asks for REQUIRETLS
+     */
+    public Envelope withRequireTls() {
+        if (requireTls()) {
+            return this;
+        }
+        return new Envelope(from, recipients, utf8, notify, ret, submitter,
+                extension == null ? "REQUIRETLS" : extension + " REQUIRETLS");
+    }
 }

@@ -29,6 +29,7 @@ import org.securemail.transport.InvalidMessageException;
 import org.securemail.transport.MailEndpoint;
 import org.securemail.transport.MailProtocol;
 import org.securemail.transport.MailSecurityException;
+import org.securemail.transport.PermanentDeliveryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -464,6 +465,9 @@ public class HardenedSmtpTransport extends SMTPTransport {
                     + " message needs for its non-ASCII " + (envelope.needsUtf8() ? "addresses" : "headers")
                     + " (RFC 6531); nothing was sent");
         }
+        if (envelope.requireTls()) {
+            checkRequireTls();
+        }
         boolean pipelining = supportsExtension("PIPELINING");
         List<InternetAddress> accepted = new ArrayList<>();
         Map<InternetAddress, SmtpOutcome.Rejection> rejected = new LinkedHashMap<>();
@@ -553,6 +557,28 @@ public class HardenedSmtpTransport extends SMTPTransport {
             }
             abandon();
             throw Failures.smtpSend(e, ctx, finalDotSent);
+        }
+    }
+
+    /**
+     * REQUIRETLS (RFC 8689 §4.2.1): the message may go only over TLS that authenticated this server, and only to a
+     * server that promises to keep the requirement for the next hop. Neither is negotiable: without them nothing is
+     * sent, and the failure is permanent for this server.
+     */
+    private void checkRequireTls() throws MessagingException {
+        boolean authenticated = ctx.handshake().map(Handshake::isAuthenticated).orElse(false);
+        if (!authenticated) {
+            throw new PermanentDeliveryException(ctx.endpoint(), "was not sent the message: it requires TLS that"
+                    + " authenticates the server (REQUIRETLS, RFC 8689), and this connection is "
+                    + ctx.handshake().map(h -> "TLS without an authenticated server").orElse("cleartext"), -1, null,
+                    "send it in mode STARTTLS_REQUIRED or IMPLICIT_TLS, or to an MX that passes DANE or MTA-STS;"
+                    + " nothing was sent", null, null, null);
+        }
+        if (!supportsExtension("REQUIRETLS")) {
+            throw new PermanentDeliveryException(ctx.endpoint(), "does not offer REQUIRETLS, which this message"
+                    + " requires (RFC 8689: 5.7.30 REQUIRETLS support required)", -1, null, "send it through a"
+                    + " server that offers REQUIRETLS, or without the requirement; nothing was sent", null, null,
+                    null);
         }
     }
 
