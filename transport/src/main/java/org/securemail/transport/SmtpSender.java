@@ -156,10 +156,7 @@ public final class SmtpSender implements AutoCloseable {
      */
     public DeliveryReport send(MimeMessage message, DeliveryOption... options) throws MessagingException {
         Objects.requireNonNull(message, "message");
-        boolean requireTls = false;
-        for (DeliveryOption o : Objects.requireNonNull(options, "options")) {
-            requireTls |= Objects.requireNonNull(o, "option") == DeliveryOption.REQUIRE_TLS;
-        }
+        boolean requireTls = requireTls(options);
         message.saveChanges();
         Address[] recipients;
         try {
@@ -168,6 +165,45 @@ public final class SmtpSender implements AutoCloseable {
             throw new InvalidMessageException("message has a recipient header that is not a valid address list: "
                     + e.getMessage() + "; set recipients with setRecipients(type, InternetAddress.parse(...))");
         }
+        return send(message, recipients, requireTls);
+    }
+
+    /**
+     * Sends a message to the given envelope recipients only, as {@code Transport.sendMessage(message, addresses)}
+     * does: its To and Cc headers are sent as they are (Bcc never), and only these addresses get RCPT TO. For a
+     * relay that delivers each recipient domain's share to its own server, or a resend to the recipients that failed.
+     *
+     * @param message the message
+     * @param recipients the envelope recipients, not empty
+     * @param options the options (see {@link #send(MimeMessage, DeliveryOption...)})
+     * @return the report
+     * @throws NullPointerException if an argument or an element is null
+     * @throws InvalidMessageException if {@code recipients} is empty or holds an invalid address (nothing sent)
+     * @throws MessagingException as {@link #send(MimeMessage, DeliveryOption...)}
+     */
+    public DeliveryReport send(MimeMessage message, java.util.Collection<? extends Address> recipients,
+            DeliveryOption... options) throws MessagingException {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(recipients, "recipients");
+        boolean requireTls = requireTls(options);
+        Address[] addresses = recipients.toArray(new Address[0]);
+        for (Address a : addresses) {
+            Objects.requireNonNull(a, "recipient");
+        }
+        message.saveChanges();
+        return send(message, addresses, requireTls);
+    }
+
+    private static boolean requireTls(DeliveryOption[] options) {
+        boolean requireTls = false;
+        for (DeliveryOption o : Objects.requireNonNull(options, "options")) {
+            requireTls |= Objects.requireNonNull(o, "option") == DeliveryOption.REQUIRE_TLS;
+        }
+        return requireTls;
+    }
+
+    private DeliveryReport send(MimeMessage message, Address[] recipients, boolean requireTls)
+            throws MessagingException {
         Envelope envelope = Envelope.of(message, recipients, transportSession);
         if (requireTls) {
             envelope = envelope.withRequireTls();
