@@ -11,7 +11,7 @@ class MtaStsFakeDns implements Dns {
     private final Map<String, Object> txt = new HashMap<>();
     private final Map<String, Integer> txtQueries = new HashMap<>();
 
-    synchronized MtaStsFakeDns txt(String name, String... records) {
+    synchronized MtaStsFakeDns publishTxt(String name, String... records) {
         txt.put(name, List.of(records));
         return this;
     }
