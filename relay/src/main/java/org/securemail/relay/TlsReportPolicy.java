@@ -35,6 +35,20 @@ public final class TlsReportPolicy {
     }
 
     /**
+     * Describes an MTA-STS policy that the domain announced in its {@code _mta-sts} TXT record but that could not be
+     * fetched or was invalid: type {@code sts} with no {@code policy-string} or {@code mx-host}. Failures recorded
+     * under it carry {@link TlsReportResultType#STS_POLICY_FETCH_ERROR}, {@link TlsReportResultType#STS_POLICY_INVALID}
+     * or {@link TlsReportResultType#STS_WEBPKI_INVALID}.
+     *
+     * @param policyDomain the recipient domain
+     * @return the description
+     * @throws NullPointerException if {@code policyDomain} is null
+     */
+    public static TlsReportPolicy stsUnavailable(String policyDomain) {
+        return new TlsReportPolicy(TlsReportPolicyType.STS, policyDomain, List.of(), List.of());
+    }
+
+    /**
      * Describes a DANE policy.
      *
      * @param policyDomain the recipient domain
