@@ -302,7 +302,7 @@ public final class DnsjavaDns implements Dns {
         String ascii;
         try {
             ascii = IDN.toASCII(name.endsWith(".") ? name.substring(0, name.length() - 1) : name,
-                    IDN.USE_STD3_ASCII_RULES);
+                    0);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("DNS name must be a valid domain name: " + name, e);
         }
