@@ -11,7 +11,8 @@
 #             anything else: apt-get or dpkg failed (its output is shown).
 set -euo pipefail
 
-PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 ca-certificates perl)
+# nsd and ldnsutils: the authoritative DNS server for the relay tests and the tools that sign its zones per run.
+PACKAGES=(postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 ca-certificates perl nsd ldnsutils)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
@@ -119,6 +120,16 @@ if newly postfix; then
   [[ -n "$systemd_up" ]] && { systemctl disable --now postfix.service >/dev/null 2>&1 || true; }
   if [[ -f /etc/postfix/main.cf ]] && postfix status >/dev/null 2>&1; then
     postfix stop >/dev/null 2>&1 || true
+  fi
+fi
+if newly nsd; then
+  # start.sh runs a private nsd (its own config, port and pid file); the system-wide one is never needed.
+  [[ -n "$systemd_up" ]] && { systemctl disable --now nsd.service >/dev/null 2>&1 || true; }
+  if [[ -f /run/nsd/nsd.pid ]]; then
+    pid=$(cat /run/nsd/nsd.pid 2>/dev/null || true)
+    if [[ -n "$pid" ]] && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == /usr/sbin/nsd ]]; then
+      kill "$pid" 2>/dev/null || true
+    fi
   fi
 fi
 if newly dovecot-core; then

@@ -77,7 +77,7 @@ pids_in_tree() {
 import os, sys
 srv = sys.argv[1].rstrip("/")
 only_sandboxed = sys.argv[2] == "sandboxed"
-ours = ("/usr/sbin/dovecot", "/usr/lib/dovecot/", "/usr/sbin/postfix", "/usr/lib/postfix/")
+ours = ("/usr/sbin/dovecot", "/usr/lib/dovecot/", "/usr/sbin/postfix", "/usr/lib/postfix/", "/usr/sbin/nsd")
 me = {os.getpid(), os.getppid()}
 def inside(path):
     return path == srv or path.startswith(srv + "/")
@@ -138,7 +138,7 @@ pid_of() {
   return 0
 }
 
-# stop_tree SRV: stops the Postfix instance, the Dovecot instances and the sandboxed servers of one server tree, then
+# stop_tree SRV: stops the Postfix instance, the Dovecot instances, NSD and the sandboxed servers of one server tree, then
 # anything else still running inside it. Tolerant of everything being down already.
 # Returns 1 if a process survived SIGKILL.
 stop_tree() {
@@ -153,6 +153,9 @@ stop_tree() {
     pid=$(pid_of "$srv/dovecot-$inst/run/master.pid" /usr/sbin/dovecot)
     [[ -n "$pid" ]] && pids+=("$pid")
   done
+  # NSD (dns.sh): its main process, which stops its own children.
+  pid=$(pid_of "$srv/nsd/nsd.pid" /usr/sbin/nsd)
+  [[ -n "$pid" ]] && pids+=("$pid")
   # The sandboxed servers (Exim, OpenSMTPD, Cyrus, Courier) and everything they started.
   mapfile -t -O "${#pids[@]}" pids < <(pids_in_tree "$srv" sandboxed)
   if [[ ${#pids[@]} -gt 0 ]]; then

@@ -22,9 +22,9 @@ require_workdir "$WORKDIR"
 WORKDIR=${WORKDIR%/}
 
 [[ $(id -u) -eq 0 ]] || die 3 "must run as root (Postfix needs root to start; Dovecot drops to '$INTEROP_RUN_USER' by itself)"
-for tool in postfix postconf dovecot doveconf openssl python3 setpriv unshare perl; do
+for tool in postfix postconf dovecot doveconf openssl python3 setpriv unshare perl nsd nsd-checkconf ldns-keygen ldns-signzone ldns-key2ds drill; do
   command -v "$tool" >/dev/null 2>&1 \
-    || die 3 "'$tool' not found; run $HERE/install.sh first (packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3)"
+    || die 3 "'$tool' not found; run $HERE/install.sh first (packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 nsd ldnsutils)"
 done
 [[ -x /usr/lib/dovecot/imap && -x /usr/lib/dovecot/pop3 ]] \
   || die 3 "dovecot-imapd / dovecot-pop3d missing; run $HERE/install.sh first"
@@ -125,6 +125,7 @@ PORT_NAMES=(
   CYRUS_IMAP_WEAK_TLS11 CYRUS_IMAP_WEAK_TLS11_IMPLICIT CYRUS_POP3_WEAK_NOSTARTTLS
   COURIER_IMAP_STARTTLS COURIER_IMAP_IMPLICIT COURIER_POP3_STARTTLS COURIER_POP3_IMPLICIT
   COURIER_IMAP_WEAK_TLS11_IMPLICIT COURIER_POP3_WEAK_NOSTARTTLS
+  DNS
 )
 # Random ports just below the kernel's ephemeral range (so no outgoing connection or port-0
 # listener can take one between this check and the servers' bind), each checked by binding it;
@@ -295,6 +296,11 @@ chown postfix "$PF_DIR/data"
 source "$HERE/sandboxed.sh"
 configure_sandboxes
 
+# --- 7c. the DNS server: NSD with zones signed for this run -------------------------------------
+# shellcheck source=dns.sh
+source "$HERE/dns.sh"
+configure_dns
+
 # --- 8. check and start -------------------------------------------------------------------------
 show_tail() { # show_tail FILE...: last lines of the logs that exist
   local f
@@ -327,12 +333,15 @@ fi
 
 wait_sandboxes || die 1 "a sandboxed server did not start"
 
+start_dns
+wait_dns 10 || die 1 "NSD does not answer on $LISTEN port ${PORT[DNS]} after 10 s"
+
 # --- 9. wait for every listener -----------------------------------------------------------------
 # Not just a TCP accept: a plaintext listener must send its greeting (220 / * OK / +OK) and an
 # implicit-TLS listener must complete a handshake (with a client that accepts even the weak ones),
 # so that a TLS or auth misconfiguration fails here rather than in the first test.
 port_list=()
-for n in "${PORT_NAMES[@]}"; do port_list+=("$n=${PORT[$n]}"); done
+for n in "${PORT_NAMES[@]}"; do [[ $n == DNS ]] || port_list+=("$n=${PORT[$n]}"); done
 if ! down=$(python3 - "$LISTEN" 30 "${port_list[@]}" <<'PY'
 import concurrent.futures, socket, ssl, sys, time, warnings
 warnings.simplefilter("ignore", DeprecationWarning)
@@ -381,7 +390,7 @@ if pending:
     sys.exit(1)
 PY
 ); then
-  show_tail "$PF_DIR/postfix.log" "$SRV"/dovecot-*/dovecot.log "$SRV"/*/syslog.log "$SRV"/*/start.out "$SRV"/exim/log/*
+  show_tail "$PF_DIR/postfix.log" "$SRV"/dovecot-*/dovecot.log "$SRV"/*/syslog.log "$SRV"/*/start.out "$SRV"/exim/log/* "$SRV/nsd/nsd.log"
   die 1 "listeners not ready after 30 s: $down"
 fi
 
@@ -415,6 +424,13 @@ HEADER
   printf 'log.exim=%s\nlog.cyrus=%s\nlog.courier=%s\nlog.opensmtpd=%s\n' \
     "$SRV/exim/log/mainlog" "$SRV/cyrus/syslog.log" "$SRV/courier/syslog.log" "$SRV/opensmtpd/syslog.log"
   printf 'courier.mail.address=%s@courier.%s\ncourier.maildir=%s\n' "$MAIL_USER" "$DOMAIN" "$MAIL_DIR/courier/$MAIL_USER/Maildir"
+  # The DNS server (interop/env/dns.sh): NSD on host, port dns.port, zones signed for this run.
+  printf 'dns.host=%s\ndns.trust.anchors.file=%s\nlog.nsd=%s\n' "$LISTEN" "$WORKDIR/dns-trust-anchors.txt" "$DNS_DIR/nsd.log"
+  printf 'dns.zone=%s\ndns.zone.secure=secure.%s\ndns.zone.insecure=insecure.%s\ndns.zone.bogus=bogus.%s\n' \
+    "$DNS_PARENT" "$DNS_PARENT" "$DNS_PARENT" "$DNS_PARENT"
+  printf 'dns.name.nullmx=nullmx.%s\ndns.name.nomx=nomx.%s\n' "$DNS_PARENT" "$DNS_PARENT"
+  printf 'version.nsd=%s\nversion.ldnsutils=%s\n' "$(dpkg-query -W -f='${Version}' nsd)" \
+    "$(dpkg-query -W -f='${Version}' ldnsutils)"
   # Debian package versions, for the interop matrix (docs/testing-your-mail-setup.md).
   printf 'version.postfix=%s\nversion.dovecot=%s\n' "$(dpkg-query -W -f='${Version}' postfix)" \
     "$(dpkg-query -W -f='${Version}' dovecot-core)"
@@ -444,6 +460,13 @@ HEADER
 #   courier.{imap,pop3}.{starttls,implicit}    Courier; reads courier.mail.address (Postfix delivers it);
 #                                              courier.imap.weak.tls11.implicit TLS 1.0/1.1 only;
 #                                              courier.pop3.weak.nostarttls no STLS, cleartext login
+# DNS (NSD, authoritative, UDP and TCP on dns.host:dns.port), zones signed per run; dns.trust.anchors.file holds the
+# DS record of dns.zone's key-signing key (the test trust anchor):
+#   dns.zone.secure    signed, DS in dns.zone (validates); MX mx.<zone> -> host, TLSA 3 1 1 of certificate.file's key;
+#                      mismatch.<zone> MX mx-mismatch (TLSA matching nothing); ta.<zone> MX mx-ta (TLSA 2 1 1 of ca.file)
+#   dns.zone.insecure  the same records unsigned, no DS in dns.zone (an insecure delegation)
+#   dns.zone.bogus     the same records signed, but the DS in dns.zone names another key (every answer bogus)
+#   dns.name.nullmx    a null MX (RFC 7505); dns.name.nomx: an A record and no MX (implicit MX)
 DOC
   for n in "${PORT_NAMES[@]}"; do
     printf '%s=%s\n' "$(key_of "$n")" "${PORT[$n]}"
@@ -456,5 +479,5 @@ FAILED=0
 ms=$(( ($(date +%s%N) - T0) / 1000000 ))
 weak=0
 for n in "${PORT_NAMES[@]}"; do [[ $n == *_WEAK_* ]] && weak=$((weak + 1)); done
-printf 'securemail-interop up in %d ms: Postfix, Dovecot, Exim, OpenSMTPD, Cyrus, Courier; %d listeners (%d weak); user %s@%s; properties %s\n' \
+printf 'securemail-interop up in %d ms: Postfix, Dovecot, Exim, OpenSMTPD, Cyrus, Courier, NSD; %d listeners (%d weak); user %s@%s; properties %s\n' \
   "$ms" "${#PORT_NAMES[@]}" "$weak" "$MAIL_USER" "$DOMAIN" "$PROPS"
