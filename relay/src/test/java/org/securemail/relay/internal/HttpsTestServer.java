@@ -20,11 +20,11 @@ import javax.net.ssl.SSLSocket;
  * An HTTPS server on 127.0.0.1, port 0, for the policy fetch tests: it completes the TLS handshake, reads one request
  * header section, records it, and lets a handler write whatever bytes the test wants, however wrong.
  */
-final class HttpsTestServer implements AutoCloseable {
+public final class HttpsTestServer implements AutoCloseable {
 
     /** Writes the response; may block on {@link HttpsTestServer#awaitRelease()}. */
     @FunctionalInterface
-    interface Handler {
+    public interface Handler {
         void respond(OutputStream out, HttpsTestServer server) throws IOException;
     }
 
@@ -45,12 +45,12 @@ final class HttpsTestServer implements AutoCloseable {
         thread.start();
     }
 
-    static HttpsTestServer start(SSLContext context, Handler handler) throws IOException {
+    public static HttpsTestServer start(SSLContext context, Handler handler) throws IOException {
         return new HttpsTestServer(context, handler);
     }
 
     /** A handler that sends a fixed head and body. */
-    static Handler fixed(String head, byte[] body) {
+    public static Handler fixed(String head, byte[] body) {
         return (out, server) -> {
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
@@ -58,11 +58,11 @@ final class HttpsTestServer implements AutoCloseable {
         };
     }
 
-    static Handler fixed(String head, String body) {
+    public static Handler fixed(String head, String body) {
         return fixed(head, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 

@@ -1,0 +1,317 @@
+package org.securemail.relay;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.securemail.core.TlsEngine;
+import org.securemail.policy.SecurityMode;
+import org.securemail.policy.TlsPolicy;
+import org.securemail.policy.TlsaRecord;
+import org.securemail.policy.TrustSource;
+import org.securemail.relay.internal.Dns;
+import org.securemail.relay.internal.DnsAnswer;
+import org.securemail.relay.internal.DnsLookupException;
+import org.securemail.relay.internal.MtaStsResolution;
+import org.securemail.relay.internal.MtaStsResolver;
+import org.securemail.relay.internal.MxHost;
+import org.securemail.relay.internal.MxHosts;
+import org.securemail.relay.internal.MxResolution;
+import org.securemail.relay.internal.MxResolutionException;
+import org.securemail.relay.internal.TlsRptMapping;
+import org.securemail.transport.AmbiguousDeliveryException;
+import org.securemail.transport.DeliveryOption;
+import org.securemail.transport.DeliveryReport;
+import org.securemail.transport.InvalidMessageException;
+import org.securemail.transport.MailListener;
+import org.securemail.transport.MailSecurityException;
+import org.securemail.transport.PermanentDeliveryException;
+import org.securemail.transport.SecureMail;
+import org.securemail.transport.SmtpSender;
+import org.securemail.transport.Timeouts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recipient domain's delivery: its MX hosts in order, and for each the policy that applies (DANE, MTA-STS or
+ * opportunistic), the connection under it, and what goes into the TLS report.
+ */
+final class MxDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger("org.securemail.relay");
+    /** Addresses tried per MX host: enough for one IPv6 and one IPv4 address. */
+    static final int ADDRESSES_PER_HOST = 2;
+    /**
+     * Where an MX host's TLSA records are (RFC 7672 §2.2.1): always port 25, the port MX delivery uses; a relay set to
+     * another port for tests still looks them up here.
+     */
+    static final String TLSA_PREFIX = "_25._tcp.";
+
+    private final Dns dns;
+    private final MtaStsResolver sts;
+    private final TlsReportAggregator reports;
+    private final TlsEngine engine;
+    private final TlsPolicy policy;
+    private final int port;
+    private final String heloName;
+    private final Timeouts timeouts;
+    private final List<MailListener> listeners;
+
+    MxDelivery(Dns dns, MtaStsResolver sts, TlsReportAggregator reports, TlsEngine engine, TlsPolicy policy, int port,
+               String heloName, Timeouts timeouts, List<MailListener> listeners) {
+        this.dns = dns;
+        this.sts = sts;
+        this.reports = reports;
+        this.engine = engine;
+        this.policy = policy;
+        this.port = port;
+        this.heloName = heloName;
+        this.timeouts = timeouts;
+        this.listeners = listeners;
+    }
+
+    /** What applies to one MX host. */
+    private static final class HostPolicy {
+        final MxSecurity security;
+        final TlsPolicy tls;
+        final SecurityMode mode;
+        final String connectName;
+        final TlsReportPolicy reportPolicy;
+
+        HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
+                   TlsReportPolicy reportPolicy) {
+            this.security = security;
+            this.tls = tls;
+            this.mode = mode;
+            this.connectName = connectName;
+            this.reportPolicy = reportPolicy;
+        }
+    }
+
+    /** A reason not to use an MX host at all, for the attempts list. */
+    private static final class Skip extends Exception {
+        private static final long serialVersionUID = 1L;
+        final boolean temporary;
+
+        Skip(String message, boolean temporary) {
+            super(message, null, false, false);
+            this.temporary = temporary;
+        }
+    }
+
+    DomainDelivery deliver(MimeMessage message, String domain, List<InternetAddress> recipients,
+                           DeliveryOption... options) {
+        boolean requireTls = Arrays.asList(options).contains(DeliveryOption.REQUIRE_TLS);
+        // RFC 8689 §5: the header asks to ignore TLS policy failures, unless the message also requires TLS.
+        boolean policyOptional = !requireTls && tlsRequiredNo(message);
+        List<String> attempts = new ArrayList<>();
+        MxResolution mx;
+        try {
+            mx = MxHosts.resolve(dns, domain);
+        } catch (MxResolutionException e) {
+            attempts.add("MX lookup: " + e.getMessage());
+            return failed(domain, recipients, e.isPermanent(), attempts, new MessagingException(e.getMessage(), e));
+        }
+        attempts.addAll(mx.skipped());
+        MtaStsResolution stsResolution = sts.resolve(domain);
+        Optional<MtaStsPolicy> stsPolicy = stsResolution.policy();
+        TlsReportPolicy stsReportPolicy = TlsRptMapping.policyOf(stsResolution);
+        for (MtaStsResolution.Failure f : stsResolution.failures()) {
+            attempts.add("MTA-STS: " + f.message());
+            TlsRptMapping.failureOf(f).ifPresent(rf -> reports.recordFailure(stsReportPolicy, rf));
+        }
+        MessagingException last = null;
+        boolean permanent = false;
+        for (MxHost host : mx.hosts()) {
+            HostPolicy hp;
+            try {
+                hp = policyFor(mx, host, stsPolicy, stsReportPolicy, requireTls);
+            } catch (Skip s) {
+                attempts.add(host.name() + ": " + s.getMessage());
+                last = new MessagingException(host.name() + " " + s.getMessage());
+                permanent = !s.temporary;
+                continue;
+            }
+            permanent = false;
+            for (InetAddress address : host.addresses().subList(0, Math.min(ADDRESSES_PER_HOST,
+                    host.addresses().size()))) {
+                String where = host.name() + " [" + address.getHostAddress() + "]";
+                try {
+                    DeliveryReport report = send(message, recipients, hp, address, requireTls);
+                    reports.recordSuccess(hp.reportPolicy);
+                    attempts.add(where + ": delivered under " + hp.security);
+                    return new DomainDelivery(domain, recipients, DomainDelivery.Status.DELIVERED, host.name(),
+                            address, hp.security, report, attempts, null);
+                } catch (MailSecurityException e) {
+                    reports.recordFailure(hp.reportPolicy, failure(e, host, address));
+                    attempts.add(where + ": " + hp.security + " failed: " + e.getMessage());
+                    last = e;
+                    if (hp.security == MxSecurity.OPPORTUNISTIC
+                            || !(hp.security == MxSecurity.MTA_STS_TESTING || policyOptional)) {
+                        continue;
+                    }
+                    // MTA-STS testing mode, or TLS-Required: No: reported above, delivered without the policy.
+                    HostPolicy fallback = new HostPolicy(hp.security, policy, SecurityMode.STARTTLS_OPPORTUNISTIC,
+                            host.name(), hp.reportPolicy);
+                    try {
+                        DeliveryReport report = send(message, recipients, fallback, address, false);
+                        attempts.add(where + ": delivered with opportunistic TLS, the " + hp.security + " policy"
+                                + (hp.security == MxSecurity.MTA_STS_TESTING ? " being in testing mode"
+                                : " set aside by the message's TLS-Required: No"));
+                        return new DomainDelivery(domain, recipients, DomainDelivery.Status.DELIVERED, host.name(),
+                                address, hp.security == MxSecurity.MTA_STS_TESTING ? MxSecurity.MTA_STS_TESTING
+                                : MxSecurity.OPPORTUNISTIC, report, attempts, null);
+                    } catch (AmbiguousDeliveryException a) {
+                        attempts.add(where + ": " + a.getMessage());
+                        return new DomainDelivery(domain, recipients, DomainDelivery.Status.AMBIGUOUS, null, null,
+                                null, null, attempts, a);
+                    } catch (MessagingException again) {
+                        attempts.add(where + ": opportunistic TLS failed too: " + again.getMessage());
+                        last = again;
+                    }
+                } catch (AmbiguousDeliveryException e) {
+                    attempts.add(where + ": " + e.getMessage());
+                    return new DomainDelivery(domain, recipients, DomainDelivery.Status.AMBIGUOUS, null, null, null,
+                            null, attempts, e);
+                } catch (PermanentDeliveryException e) {
+                    attempts.add(where + ": " + e.getMessage());
+                    last = e;
+                    if (e.replyCode() >= 500) {
+                        // The server refused the message itself: another MX of the domain would refuse it too.
+                        return failed(domain, recipients, true, attempts, e);
+                    }
+                    permanent = true; // refused here before MAIL (REQUIRETLS unmet): the next MX may do
+                    break;
+                } catch (InvalidMessageException e) {
+                    attempts.add(where + ": " + e.getMessage());
+                    return failed(domain, recipients, true, attempts, e);
+                } catch (MessagingException e) {
+                    attempts.add(where + ": " + e.getMessage());
+                    last = e;
+                }
+            }
+        }
+        return failed(domain, recipients, permanent, attempts, last);
+    }
+
+    private static boolean tlsRequiredNo(MimeMessage message) {
+        try {
+            String[] v = message.getHeader("TLS-Required");
+            return v != null && v.length == 1 && v[0].trim().equalsIgnoreCase("No");
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
+    private DomainDelivery failed(String domain, List<InternetAddress> recipients, boolean permanent,
+                                  List<String> attempts, MessagingException failure) {
+        LOG.info("relay to {} failed ({}): {}", domain, permanent ? "permanently" : "temporarily", attempts);
+        return new DomainDelivery(domain, recipients, permanent ? DomainDelivery.Status.FAILED_PERMANENTLY
+                : DomainDelivery.Status.FAILED_TEMPORARILY, null, null, null, null, attempts, failure);
+    }
+
+    /**
+     * Decides the policy of one MX host: DANE when its TLSA records are DNSSEC-signed and usable (RFC 7672 §2.2, which
+     * needs the MX and address answers secure too); else MTA-STS when the domain has a policy; else opportunistic.
+     */
+    private HostPolicy policyFor(MxResolution mx, MxHost host, Optional<MtaStsPolicy> stsPolicy,
+                                 TlsReportPolicy stsReportPolicy, boolean requireTls) throws Skip {
+        if (mx.mxStatus() == DnsAnswer.Status.SECURE && host.addressStatus() == DnsAnswer.Status.SECURE) {
+            Set<String> names = new LinkedHashSet<>();
+            names.add(host.canonicalName());
+            names.add(host.name());
+            for (String base : names) {
+                DnsAnswer<TlsaRecord> tlsa;
+                try {
+                    tlsa = dns.tlsa(TLSA_PREFIX + base);
+                } catch (DnsLookupException e) {
+                    // RFC 7672 §2.2: with the host's name secure, a failed TLSA lookup must not turn into cleartext.
+                    throw new Skip("TLSA lookup failed (" + e.getMessage() + "); not delivered to this host without"
+                            + " its DANE answer", true);
+                }
+                List<String> recordTexts = new ArrayList<>();
+                tlsa.records().forEach(r -> recordTexts.add(r.toString()));
+                TlsReportPolicy danePolicy = TlsReportPolicy.tlsa(mx.domain(), recordTexts, List.of(host.name()));
+                if (tlsa.status() == DnsAnswer.Status.BOGUS) {
+                    reports.recordFailure(danePolicy, TlsReportFailure.builder(TlsReportResultType.DNSSEC_INVALID)
+                            .receivingMxHostname(host.name()).build());
+                    throw new Skip("TLSA records at " + TLSA_PREFIX + base + " fail DNSSEC validation (bogus);"
+                            + " not delivered to this host", true);
+                }
+                if (tlsa.status() != DnsAnswer.Status.SECURE || tlsa.records().isEmpty()) {
+                    continue;
+                }
+                List<TlsaRecord> usable = tlsa.records().stream().filter(TlsaRecord::isUsable).toList();
+                if (usable.isEmpty()) {
+                    reports.recordFailure(danePolicy, TlsReportFailure.builder(TlsReportResultType.TLSA_INVALID)
+                            .receivingMxHostname(host.name()).build());
+                    continue;
+                }
+                TlsPolicy dane = policy.toBuilder().trust(TrustSource.dane(usable, List.copyOf(names))).build();
+                return new HostPolicy(MxSecurity.DANE, dane, SecurityMode.STARTTLS_REQUIRED, base, danePolicy);
+            }
+        }
+        if (stsPolicy.isPresent()) {
+            MtaStsPolicy p = stsPolicy.get();
+            boolean enforce = p.mode() == MtaStsMode.ENFORCE;
+            if (!MtaStsResolver.mxMatches(p, host.name())) {
+                reports.recordFailure(stsReportPolicy, TlsReportFailure.builder(TlsReportResultType.VALIDATION_FAILURE)
+                        .receivingMxHostname(host.name()).failureReasonCode("mx-not-in-policy").build());
+                if (enforce || requireTls) {
+                    throw new Skip("not named by the domain's MTA-STS policy " + p.mxPatterns() + " (mode "
+                            + p.mode().wireName() + "); not delivered to this host", true);
+                }
+                return new HostPolicy(MxSecurity.MTA_STS_TESTING, policy, SecurityMode.STARTTLS_OPPORTUNISTIC,
+                        host.name(), stsReportPolicy);
+            }
+            if (enforce || !requireTls) {
+                return new HostPolicy(enforce ? MxSecurity.MTA_STS_ENFORCE : MxSecurity.MTA_STS_TESTING, policy,
+                        SecurityMode.STARTTLS_REQUIRED, host.name(), stsReportPolicy);
+            }
+        }
+        if (requireTls) {
+            throw new Skip("has neither DNSSEC-signed TLSA records nor an MTA-STS policy in enforce mode, which a"
+                    + " REQUIRETLS message needs (RFC 8689 §4.2.1); not delivered to this host", false);
+        }
+        return new HostPolicy(MxSecurity.OPPORTUNISTIC, policy, SecurityMode.STARTTLS_OPPORTUNISTIC, host.name(),
+                stsReportPolicy);
+    }
+
+    private DeliveryReport send(MimeMessage message, List<InternetAddress> recipients, HostPolicy hp,
+                                InetAddress address, boolean requireTls) throws MessagingException {
+        SmtpSender.Builder b = SecureMail.smtp(hp.connectName).port(port).mode(hp.mode).policy(hp.tls)
+                .tlsEngine(engine).timeouts(timeouts).connectTo(address).maxConnections(1);
+        if (heloName != null) {
+            b.heloName(heloName);
+        }
+        listeners.forEach(b::listener);
+        try (SmtpSender sender = b.build()) {
+            return requireTls ? sender.send(message, recipients, DeliveryOption.REQUIRE_TLS)
+                    : sender.send(message, recipients);
+        }
+    }
+
+    private static TlsReportFailure failure(MailSecurityException e, MxHost host, InetAddress address) {
+        TlsReportResultType type;
+        if (e.reason() == MailSecurityException.Reason.STARTTLS_NOT_OFFERED
+                || e.reason() == MailSecurityException.Reason.STARTTLS_REFUSED) {
+            type = TlsReportResultType.STARTTLS_NOT_SUPPORTED;
+        } else if (e.tlsRefusal().isPresent()) {
+            type = TlsRptMapping.resultTypeOf(e.tlsRefusal().get().reason());
+        } else {
+            type = TlsReportResultType.VALIDATION_FAILURE;
+        }
+        return TlsReportFailure.builder(type).receivingMxHostname(host.name()).receivingIp(address)
+                .failureReasonCode(e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).build();
+    }
+
+    @Override
+    public String toString() {
+        return "port " + port + ", " + policy;
+    }
+}
