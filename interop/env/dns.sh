@@ -23,7 +23,7 @@ spki_sha256() {
 # new_key ZONE [-k]: makes an ECDSA P-256 key (a KSK with -k) in DNS_DIR/keys and prints its base name.
 new_key() {
   local zone=$1 flag=${2:-} base
-  base=$(cd "$DNS_DIR/keys" && ldns-keygen -a ECDSAP256SHA256 $flag "$zone") || die 1 "ldns-keygen failed for $zone"
+  base=$(cd "$DNS_DIR/keys" && ldns-keygen -a ECDSAP256SHA256 ${flag:+"$flag"} "$zone") || die 1 "ldns-keygen failed for $zone"
   rm -f "$DNS_DIR/keys/$base.ds"
   printf '%s\n' "$DNS_DIR/keys/$base"
 }

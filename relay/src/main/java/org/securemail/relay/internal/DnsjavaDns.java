@@ -95,7 +95,9 @@ public final class DnsjavaDns implements Dns {
         } else {
             ExtendedResolver extended = new ExtendedResolver(servers);
             extended.setRetries(1);
-            extended.setTimeout(b.timeout.multipliedBy(servers.size()));
+            // Its own timeout bounds the whole round over the servers (each gets b.timeout): more than their sum, with
+            // slack because dnsjava's I/O thread notices expired queries only about once a second.
+            extended.setTimeout(b.timeout.multipliedBy(servers.size()).plusSeconds(2));
             for (Resolver r : extended.getResolvers()) {
                 r.setTimeout(b.timeout);
             }
@@ -114,7 +116,6 @@ public final class DnsjavaDns implements Dns {
             throw new IllegalArgumentException("DNSSEC trust anchors must hold at least one DS or DNSKEY record: "
                     + "none found in the text given");
         }
-        resolver.setTimeout(b.timeout);
         this.totalTimeout = b.totalTimeout;
         this.description = "DnsjavaDns{servers=" + b.servers + ", timeout=" + b.timeout + ", totalTimeout="
                 + b.totalTimeout + ", anchors=" + resolver.getTrustAnchors().items().size() + " RRsets}";

@@ -176,6 +176,19 @@ class DnsjavaDnsTest {
     }
 
     @Test
+    void anyLookup_firstServerSilent_secondServerAsked() throws Exception {
+        try (FakeDnsServer second = new FakeDnsServer()) {
+            server.silent("example.test");
+            second.add("example.test. 300 IN MX 10 mx.example.test.");
+            DnsjavaDns two = DnsjavaDns.builder().servers(server.address(), second.address())
+                    .trustAnchors(UNRELATED_ANCHOR).timeout(Duration.ofMillis(300)).build();
+
+            assertThat(two.mx("example.test").records()).containsExactly(new MxRecord(10, "mx.example.test"));
+            assertThat(second.queries()).isNotEmpty();
+        }
+    }
+
+    @Test
     void anyLookup_serverForgesAdBit_stillInsecure() throws Exception {
         server.add("forged.test. 300 IN MX 10 mx.forged.test.").forgeAuthenticatedData();
 
