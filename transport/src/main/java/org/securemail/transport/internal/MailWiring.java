@@ -35,7 +35,6 @@ public final class MailWiring {
     private final TlsConnector connector;
     private final Timeouts timeouts;
     private final Limits tlsLimits;
-    private final Watchdog watchdog;
     private volatile InetAddress connectAddress;
     /**
      * The connection being opened on each thread, whichever wiring opened it: the wiring's own factories act only on
@@ -74,7 +73,6 @@ public final class MailWiring {
         this.connector = connector;
         this.timeouts = timeouts;
         this.tlsLimits = tlsLimits;
-        this.watchdog = new Watchdog(timeouts.write());
     }
 
     /**
@@ -222,7 +220,7 @@ public final class MailWiring {
     }
 
     Watchdog watchdog() {
-        return watchdog;
+        return Watchdog.SHARED;
     }
 
     /** @return the factory of guarded plain sockets, for {@code mail.<p>.socketFactory} */
