@@ -49,37 +49,93 @@ public final class DomainDelivery {
         this.failure = failure;
     }
 
-    /** @return the recipient domain, in A-label form, lower case */
+    /**
+
+     * Returns the recipient domain, in A-label form, lower case.
+
+     *
+
+     * @return the recipient domain, in A-label form, lower case
+
+     */
     public String domain() {
         return domain;
     }
 
-    /** @return the message's recipients in this domain */
+    /**
+
+     * Returns the message's recipients in this domain.
+
+     *
+
+     * @return the message's recipients in this domain
+
+     */
     public List<InternetAddress> recipients() {
         return recipients;
     }
 
-    /** @return the outcome */
+    /**
+
+     * Returns the outcome.
+
+     *
+
+     * @return the outcome
+
+     */
     public Status status() {
         return status;
     }
 
-    /** @return the MX host that took the message, when delivered */
+    /**
+
+     * Returns the MX host that took the message, when delivered.
+
+     *
+
+     * @return the MX host that took the message, when delivered
+
+     */
     public Optional<String> mxHost() {
         return Optional.ofNullable(mxHost);
     }
 
-    /** @return the address of that MX host that was connected to, when delivered */
+    /**
+
+     * Returns the address of that MX host that was connected to, when delivered.
+
+     *
+
+     * @return the address of that MX host that was connected to, when delivered
+
+     */
     public Optional<InetAddress> address() {
         return Optional.ofNullable(address);
     }
 
-    /** @return the policy the delivery ran under, when delivered */
+    /**
+
+     * Returns the policy the delivery ran under, when delivered.
+
+     *
+
+     * @return the policy the delivery ran under, when delivered
+
+     */
     public Optional<MxSecurity> security() {
         return Optional.ofNullable(security);
     }
 
-    /** @return the SMTP delivery report (handshake, accepted and rejected recipients), when delivered */
+    /**
+
+     * Returns the SMTP delivery report (handshake, accepted and rejected recipients), when delivered.
+
+     *
+
+     * @return the SMTP delivery report (handshake, accepted and rejected recipients), when delivered
+
+     */
     public Optional<DeliveryReport> report() {
         return Optional.ofNullable(report);
     }
@@ -94,7 +150,15 @@ public final class DomainDelivery {
         return attempts;
     }
 
-    /** @return the last failure, when not delivered */
+    /**
+
+     * Returns the last failure, when not delivered.
+
+     *
+
+     * @return the last failure, when not delivered
+
+     */
     public Optional<MessagingException> failure() {
         return Optional.ofNullable(failure);
     }

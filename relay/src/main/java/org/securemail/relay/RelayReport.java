@@ -14,17 +14,41 @@ public final class RelayReport {
         this.domains = List.copyOf(domains);
     }
 
-    /** @return one entry per recipient domain */
+    /**
+
+     * Returns one entry per recipient domain.
+
+     *
+
+     * @return one entry per recipient domain
+
+     */
     public List<DomainDelivery> domains() {
         return domains;
     }
 
-    /** @return whether every domain's MX accepted the message */
+    /**
+
+     * Returns whether every domain's MX accepted the message.
+
+     *
+
+     * @return whether every domain's MX accepted the message
+
+     */
     public boolean allDelivered() {
         return domains.stream().allMatch(d -> d.status() == DomainDelivery.Status.DELIVERED);
     }
 
-    /** @return the domains whose MX did not take the message, or might have (ambiguous) */
+    /**
+
+     * Returns the domains whose MX did not take the message, or might have (ambiguous).
+
+     *
+
+     * @return the domains whose MX did not take the message, or might have (ambiguous)
+
+     */
     public List<DomainDelivery> notDelivered() {
         return domains.stream().filter(d -> d.status() != DomainDelivery.Status.DELIVERED)
                 .collect(Collectors.toUnmodifiableList());

@@ -46,22 +46,54 @@ public final class DnsAnswer<T> {
         return new DnsAnswer<>(records, nameExists, status, canonicalName);
     }
 
-    /** @return the records, empty for NODATA or NXDOMAIN */
+    /**
+
+     * Returns the records, empty for NODATA or NXDOMAIN.
+
+     *
+
+     * @return the records, empty for NODATA or NXDOMAIN
+
+     */
     public List<T> records() {
         return records;
     }
 
-    /** @return false when the server answered NXDOMAIN */
+    /**
+
+     * Returns false when the server answered NXDOMAIN.
+
+     *
+
+     * @return false when the server answered NXDOMAIN
+
+     */
     public boolean nameExists() {
         return nameExists;
     }
 
-    /** @return what DNSSEC validation said */
+    /**
+
+     * Returns what DNSSEC validation said.
+
+     *
+
+     * @return what DNSSEC validation said
+
+     */
     public Status status() {
         return status;
     }
 
-    /** @return the name the records were found at, after following CNAMEs (the asked name when there were none) */
+    /**
+
+     * Returns the name the records were found at, after following CNAMEs (the asked name when there were none).
+
+     *
+
+     * @return the name the records were found at, after following CNAMEs (the asked name when there were none)
+
+     */
     public String canonicalName() {
         return canonicalName;
     }

@@ -24,7 +24,15 @@ public record MxRecord(int preference, String exchange) {
         Objects.requireNonNull(exchange, "exchange");
     }
 
-    /** @return true for the root name ".", which is what a null MX points at */
+    /**
+
+     * Returns true for the root name ".", which is what a null MX points at.
+
+     *
+
+     * @return true for the root name ".", which is what a null MX points at
+
+     */
     public boolean isNullExchange() {
         return exchange.isEmpty();
     }

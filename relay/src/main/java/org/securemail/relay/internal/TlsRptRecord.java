@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The {@code _smtp._tls.<domain>} TXT record (RFC 8460 §3): {@code v=TLSRPTv1; rua=<uri>[,<uri>...]}, where each
@@ -17,9 +16,7 @@ import java.util.regex.Pattern;
  */
 public record TlsRptRecord(List<URI> ruas) {
 
-    private static final Pattern VERSION_THEN_DELIMITER = Pattern.compile("v=TLSRPTv1[ \\t]*;.*", Pattern.DOTALL);
-    private static final Pattern EXT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}");
-    private static final Pattern EXT_VALUE = Pattern.compile("[\\x21-\\x3a\\x3c\\x3e-\\x7e]+");
+    private static final TagValueRecord GRAMMAR = new TagValueRecord("TLSRPT TXT record", "v=TLSRPTv1");
 
     /**
      * Checks and copies the list.
@@ -72,20 +69,7 @@ public record TlsRptRecord(List<URI> ruas) {
      * @throws IllegalArgumentException when there are several such records, or the one there is is invalid
      */
     public static Optional<TlsRptRecord> select(List<String> records) {
-        List<String> found = new ArrayList<>();
-        for (String r : records) {
-            if (VERSION_THEN_DELIMITER.matcher(r).matches()) {
-                found.add(r);
-            }
-        }
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        if (found.size() > 1) {
-            throw new IllegalArgumentException("TLSRPT TXT records must be exactly one beginning with v=TLSRPTv1:"
-                    + " found " + found.size());
-        }
-        return Optional.of(parse(found.get(0)));
+        return GRAMMAR.select(records).map(TlsRptRecord::parse);
     }
 
     /**
@@ -97,39 +81,13 @@ public record TlsRptRecord(List<URI> ruas) {
      */
     public static TlsRptRecord parse(String record) {
         Objects.requireNonNull(record, "record");
-        String[] fields = record.split(";", -1);
-        if (!fields[0].strip().equals("v=TLSRPTv1") || !fields[0].startsWith("v=TLSRPTv1")) {
-            throw bad("must begin with v=TLSRPTv1", record);
+        String rua = GRAMMAR.fields(record, "rua").get("rua");
+        if (rua == null) {
+            throw GRAMMAR.bad("must have a rua field", record);
         }
-        List<URI> ruas = null;
-        for (int i = 1; i < fields.length; i++) {
-            String field = fields[i].strip();
-            if (field.isEmpty()) {
-                if (i == fields.length - 1) {
-                    break;
-                }
-                throw bad("must not have an empty field", record);
-            }
-            int eq = field.indexOf('=');
-            if (eq <= 0) {
-                throw bad("fields must be name=value", record);
-            }
-            String name = field.substring(0, eq);
-            String value = field.substring(eq + 1);
-            if ("rua".equals(name)) {
-                if (ruas != null) {
-                    throw bad("must have one rua field", record);
-                }
-                ruas = new ArrayList<>();
-                for (String part : value.split(",", -1)) {
-                    ruas.add(uri(part.strip(), record));
-                }
-            } else if (!EXT_NAME.matcher(name).matches() || !EXT_VALUE.matcher(value).matches()) {
-                throw bad("extension fields must be name=value without spaces, '=' or ';'", record);
-            }
-        }
-        if (ruas == null) {
-            throw bad("must have a rua field", record);
+        List<URI> ruas = new ArrayList<>();
+        for (String part : rua.split(",", -1)) {
+            ruas.add(uri(part.strip(), record));
         }
         return new TlsRptRecord(ruas);
     }
@@ -158,6 +116,6 @@ public record TlsRptRecord(List<URI> ruas) {
     }
 
     private static IllegalArgumentException bad(String rule, String record) {
-        return new IllegalArgumentException("TLSRPT TXT record " + rule + ": \"" + record + "\"");
+        return GRAMMAR.bad(rule, record);
     }
 }

@@ -35,7 +35,8 @@ class TlsRptRecordTest {
         assertThatThrownBy(() -> TlsRptRecord.select(List.of("v=TLSRPTv1; rua=mailto:a@example.com",
                 "v=TLSRPTv1; rua=mailto:b@example.com")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("TLSRPT TXT records must be exactly one beginning with v=TLSRPTv1: found 2");
+                .hasMessage("TLSRPT TXT records must be exactly one beginning with v=TLSRPTv1: found 2"
+                        + " [v=TLSRPTv1; rua=mailto:a@example.com, v=TLSRPTv1; rua=mailto:b@example.com]");
     }
 
     @ParameterizedTest
