@@ -353,6 +353,15 @@ class RelaySenderProbeTest {
     }
 
     @Test
+    void stsSource_everyResolutionSource_hasItsPublicCounterpart() {
+        assertThat(DomainProbe.StsSource.values()).extracting(Enum::name).containsExactly(
+                java.util.Arrays.stream(org.securemail.relay.internal.MtaStsResolution.Source.values())
+                        .map(Enum::name).toArray(String[]::new));
+        assertThat(DnssecStatus.values()).extracting(Enum::name).containsExactly(
+                java.util.Arrays.stream(DnsAnswer.Status.values()).map(Enum::name).toArray(String[]::new));
+    }
+
+    @Test
     void ehloKeywords_multilineReply_keywordsWithParametersWithoutTheGreetingLine() {
         assertThat(MxDelivery.ehloKeywords("250-mx.example.test hello\r\n250-SIZE 1000\r\n250-PIPELINING\r\n"
                 + "250 REQUIRETLS")).containsExactly("SIZE 1000", "PIPELINING", "REQUIRETLS");
