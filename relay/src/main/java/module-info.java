@@ -5,6 +5,8 @@
 module org.securemail.relay {
     requires transitive org.securemail.transport;
     requires org.dnsjava;
+    // SMTPTransport.getLastServerResponse(): the EHLO reply a probe reports.
+    requires org.eclipse.angus.mail;
     requires org.slf4j;
 
     exports org.securemail.relay;

@@ -1,5 +1,6 @@
 package org.securemail.cli;
 
+import java.net.InetAddress;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
@@ -9,7 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.securemail.core.Handshake;
 import org.securemail.policy.TrustSource;
+import org.securemail.relay.DomainDelivery;
+import org.securemail.relay.DomainProbe;
+import org.securemail.relay.MxProbe;
+import org.securemail.relay.MxSecurity;
 import org.securemail.transport.DeliveryReport;
+import org.securemail.transport.MailSecurityException;
 
 /** Renders handshakes, certificates and reports as JSON objects and as text lines. */
 final class Describe {
@@ -105,5 +111,89 @@ final class Describe {
                 .put("messageId", r.messageId().orElse(null))
                 .put("connectMillis", r.connectDuration().toMillis())
                 .put("transactionMillis", r.transactionDuration().toMillis());
+    }
+
+    /** The exit code of one domain's delivery: 0 delivered, 5 permanent, 3 refused for security, 4 transient, 1 ambiguous. */
+    static int exitCode(DomainDelivery d) {
+        switch (d.status()) {
+            case DELIVERED:
+                return Outcomes.OK;
+            case FAILED_PERMANENTLY:
+                return Outcomes.PERMANENT;
+            case AMBIGUOUS:
+                return Outcomes.OTHER;
+            default:
+                return d.failure().filter(f -> f instanceof MailSecurityException).isPresent() ? Outcomes.SECURITY
+                        : Outcomes.TRANSIENT;
+        }
+    }
+
+    /** The policy as the tool names it: DANE, MTA-STS enforce, MTA-STS testing, opportunistic. */
+    static String security(MxSecurity s) {
+        switch (s) {
+            case DANE:
+                return "DANE";
+            case MTA_STS_ENFORCE:
+                return "MTA-STS enforce";
+            case MTA_STS_TESTING:
+                return "MTA-STS testing";
+            default:
+                return "opportunistic";
+        }
+    }
+
+    static Json.Obj delivery(DomainDelivery d) {
+        List<Object> recipients = new ArrayList<>();
+        d.recipients().forEach(r -> recipients.add(r.getAddress()));
+        return Json.obj().put("domain", d.domain()).put("status", d.status().name()).put("exitCode", exitCode(d))
+                .put("recipients", recipients)
+                .put("mxHost", d.mxHost().orElse(null))
+                .put("address", d.address().map(InetAddress::getHostAddress).orElse(null))
+                .put("security", d.security().map(MxSecurity::name).orElse(null))
+                .put("report", d.report().map(Describe::report).orElse(null))
+                .put("handshake", d.report().flatMap(r -> r.endpoint().handshake()).map(Describe::handshake)
+                        .orElse(null))
+                .put("attempts", new ArrayList<Object>(d.attempts()))
+                .put("error", d.failure().map(Outcomes::error).orElse(null));
+    }
+
+    static Json.Obj probe(DomainProbe p) {
+        List<Object> hosts = new ArrayList<>();
+        for (MxProbe h : p.hosts()) {
+            List<Object> addresses = new ArrayList<>();
+            h.addresses().forEach(a -> addresses.add(a.getHostAddress()));
+            List<Object> tlsa = new ArrayList<>();
+            h.tlsaRecords().forEach(r -> tlsa.add(r.toString()));
+            List<Object> connections = new ArrayList<>();
+            for (MxProbe.Connection c : h.connections()) {
+                connections.add(Json.obj().put("address", c.address().getHostAddress())
+                        .put("outcome", c.outcome().name())
+                        .put("ehlo", new ArrayList<Object>(c.ehloKeywords()))
+                        .put("requireTls", c.offersRequireTls())
+                        .put("certificateSubject", c.certificateSubject().orElse(null))
+                        .put("handshake", c.handshake().map(Describe::handshake).orElse(null))
+                        .put("error", c.failure().map(Outcomes::error).orElse(null)));
+            }
+            hosts.add(Json.obj().put("name", h.name()).put("preference", h.preference()).put("addresses", addresses)
+                    .put("dnssec", h.addressStatus().name())
+                    .put("security", h.security().map(MxSecurity::name).orElse(null))
+                    .put("mode", h.mode().map(Enum::name).orElse(null))
+                    .put("tlsaName", h.tlsaName().orElse(null)).put("tlsaRecords", tlsa)
+                    .put("skipped", h.skipReason().orElse(null))
+                    .put("notes", new ArrayList<Object>(h.notes()))
+                    .put("connections", connections));
+        }
+        Json.Obj sts = Json.obj().put("source", p.stsSource().name())
+                .put("mode", p.stsPolicy().map(x -> x.mode().wireName()).orElse(null))
+                .put("mx", p.stsPolicy().map(x -> new ArrayList<Object>(x.mxPatterns())).orElse(null))
+                .put("maxAgeSeconds", p.stsPolicy().map(x -> x.maxAge().getSeconds()).orElse(null))
+                .put("failures", new ArrayList<Object>(p.stsFailures()));
+        return Json.obj().put("domain", p.domain())
+                .put("mx", Json.obj().put("dnssec", p.mxStatus().map(Enum::name).orElse(null))
+                        .put("implicit", p.implicitMx()).put("failure", p.mxFailure().orElse(null))
+                        .put("permanent", p.mxFailurePermanent())
+                        .put("skipped", new ArrayList<Object>(p.skippedMx())))
+                .put("mtaSts", sts).put("hosts", hosts)
+                .put("deliverableHost", p.deliverableHost().map(MxProbe::name).orElse(null));
     }
 }

@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code securemail} command: send, fetch and probe under the policy an application enforces. */
 @Command(name = "securemail", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Send, fetch and probe mail servers under exactly the TLS policy SecureMail enforces in"
-                + " applications. Passwords are never taken from the command line and never printed.",
-        subcommands = {SendCommand.class, FetchCommand.class, ProbeCommand.class, DemoCommand.class,
+        description = "Send, relay, fetch and probe mail servers under exactly the TLS policy SecureMail enforces"
+                + " in applications. Passwords are never taken from the command line and never printed.",
+        subcommands = {SendCommand.class, RelayCommand.class, FetchCommand.class, ProbeCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
             "1:anything else (for send: the connection was lost after the whole message went out, so the server may"
                 + " or may not have it)",
             "2:usage error (bad option, unreadable file, invalid message)",
-            "3:refused for security (no STARTTLS, TLS below the policy, bad certificate, ...)",
+            "3:refused for security (no STARTTLS, TLS below the policy, bad certificate, DANE or MTA-STS failed, ...)",
             "4:transient failure: retry later (4xx reply, timeout, connection refused)",
             "5:permanent failure (5xx reply, credentials rejected)"})
 public final class Main implements Runnable {

@@ -1,10 +1,14 @@
 package org.securemail.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -14,6 +18,7 @@ import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
 import org.securemail.policy.TrustSource;
+import org.securemail.relay.RelaySender;
 import org.securemail.transport.Credentials;
 import org.securemail.transport.Timeouts;
 import picocli.CommandLine.ArgGroup;
@@ -39,13 +44,8 @@ final class Options {
 
     enum Provider { JDK, BC }
 
-    /** Where to connect and under which policy. */
-    static final class Connection {
-        @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]",
-                description = "The server, e.g. smtp.example.com:587 or [2001:db8::25]:465. Without a port, the"
-                        + " mode's usual port.")
-        String server;
-
+    /** The TLS options: trust, policy, provider, timeout, and the output format. */
+    static class Tls {
         @Option(names = "--trust-pem", paramLabel = "FILE",
                 description = "Trust only the CA certificates in this PEM file (default: the JDK's CA set).")
         Path trustPem;
@@ -70,49 +70,6 @@ final class Options {
 
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
-
-        String host() {
-            return parseServer()[0];
-        }
-
-        /** Whether --server names a port. */
-        boolean hasPort() {
-            return parseServer()[1] != null;
-        }
-
-        int port(int defaultPort) {
-            String p = parseServer()[1];
-            if (p == null) {
-                return defaultPort;
-            }
-            try {
-                int port = Integer.parseInt(p);
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                return port;
-            } catch (NumberFormatException e) {
-                throw new Outcomes.UsageException("--server port must be a number from 1 to 65535: " + server);
-            }
-        }
-
-        private String[] parseServer() {
-            String s = server.trim();
-            if (s.startsWith("[")) {
-                int end = s.indexOf(']');
-                if (end < 0) {
-                    throw new Outcomes.UsageException("--server has an unclosed '[': " + server);
-                }
-                String host = s.substring(1, end);
-                String rest = s.substring(end + 1);
-                return new String[] {host, rest.startsWith(":") ? rest.substring(1) : null};
-            }
-            int colon = s.lastIndexOf(':');
-            if (colon > 0 && s.indexOf(':') == colon) {
-                return new String[] {s.substring(0, colon), s.substring(colon + 1)};
-            }
-            return new String[] {s, null};
-        }
 
         TlsPolicy tlsPolicy() {
             TlsPolicy base = policy == Policy.RESTRICTED ? TlsPolicy.RESTRICTED
@@ -143,6 +100,96 @@ final class Options {
         }
     }
 
+    /** A server given as HOST[:PORT], and the TLS options. */
+    abstract static class Server extends Tls {
+        /** @return the --server value, or null when it was not given */
+        abstract String server();
+
+        String host() {
+            return parseServer()[0];
+        }
+
+        /** Whether --server names a port. */
+        boolean hasPort() {
+            return parseServer()[1] != null;
+        }
+
+        int port(int defaultPort) {
+            String p = parseServer()[1];
+            if (p == null) {
+                return defaultPort;
+            }
+            try {
+                int port = Integer.parseInt(p);
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new Outcomes.UsageException("--server port must be a number from 1 to 65535: " + server());
+            }
+        }
+
+        private String[] parseServer() {
+            String[] hostPort = hostAndPort(server(), "--server");
+            return hostPort;
+        }
+    }
+
+    /** Splits HOST[:PORT] or [IPv6][:PORT]; the port is null when there is none. */
+    static String[] hostAndPort(String value, String option) {
+        String s = value.trim();
+        if (s.startsWith("[")) {
+            int end = s.indexOf(']');
+            if (end < 0) {
+                throw new Outcomes.UsageException(option + " has an unclosed '[': " + value);
+            }
+            String host = s.substring(1, end);
+            String rest = s.substring(end + 1);
+            return new String[] {host, rest.startsWith(":") ? rest.substring(1) : null};
+        }
+        int colon = s.lastIndexOf(':');
+        if (colon > 0 && s.indexOf(':') == colon) {
+            return new String[] {s.substring(0, colon), s.substring(colon + 1)};
+        }
+        return new String[] {s, null};
+    }
+
+    /** Where to connect and under which policy: send and fetch, which always need a server. */
+    static final class Connection extends Server {
+        @Option(names = "--server", required = true, paramLabel = "HOST[:PORT]",
+                description = "The server, e.g. smtp.example.com:587 or [2001:db8::25]:465. Without a port, the"
+                        + " mode's usual port.")
+        String server;
+
+        @Override
+        String server() {
+            return server;
+        }
+    }
+
+    /** What probe connects to: a server (--server), or a domain's MX hosts (--mx). */
+    static final class ProbeTarget extends Server {
+        @Option(names = "--server", paramLabel = "HOST[:PORT]",
+                description = "The server, e.g. smtp.example.com:587 or [2001:db8::25]:465. Without a port, the"
+                        + " mode's usual port.")
+        String server;
+
+        @Option(names = "--mx", paramLabel = "DOMAIN",
+                description = "Probe the MX hosts of this recipient domain instead, as 'relay' would deliver to them"
+                        + " (DANE, MTA-STS, opportunistic), without sending mail.")
+        String mx;
+
+        @Override
+        String server() {
+            if (server == null) {
+                throw new Outcomes.UsageException("probe needs --server HOST[:PORT], or --mx DOMAIN for a domain's MX"
+                        + " hosts");
+            }
+            return server;
+        }
+    }
+
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     static Duration parseDuration(String text) {
@@ -165,6 +212,100 @@ final class Options {
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
             throw new Outcomes.UsageException("--timeout must look like 500ms, 10s, 2m or PT30S: " + text);
+        }
+    }
+
+    /** How relay and probe --mx find and reach a domain's MX hosts. */
+    static final class Relay {
+        @Option(names = "--helo", paramLabel = "NAME",
+                description = "The name to give in EHLO (default: the address literal of this end of each"
+                        + " connection); MX hosts often check that it resolves to the connecting address.")
+        String helo;
+
+        @Option(names = "--dns-server", paramLabel = "HOST[:PORT]",
+                description = "A recursive resolver to ask (repeatable; default: the system's; port 53 unless given)."
+                        + " Its answers are DNSSEC-validated here, whatever it says.")
+        List<String> dnsServers;
+
+        @Option(names = "--dnssec-anchors", paramLabel = "FILE",
+                description = "DNSSEC trust anchors replacing the IANA root's: DS or DNSKEY records in zone-file"
+                        + " form, for a private DNS tree.")
+        Path dnssecAnchors;
+
+        @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
+                description = "The MX hosts' SMTP port: 25 (default) as RFC 5321 says; another for tests only.")
+        int smtpPort;
+
+        @Option(names = "--mta-sts-port", paramLabel = "PORT", defaultValue = "443",
+                description = "The MTA-STS policy hosts' HTTPS port: 443 (default) as RFC 8461 says; another for"
+                        + " tests only.")
+        int mtaStsPort;
+
+        /** The relay, with the TLS options' policy and timeouts; usage errors name the option at fault. */
+        RelaySender build(Tls tls) {
+            if (tls.pins != null) {
+                throw new Outcomes.UsageException("--pin does not apply to MX hosts: they are authenticated by DANE,"
+                        + " or under MTA-STS by CAs; use --trust-pem FILE to name the CAs");
+            }
+            RelaySender.Builder b = RelaySender.builder().policy(tls.tlsPolicy()).timeouts(tls.timeouts());
+            b.smtpPort(port(smtpPort, "--smtp-port")).mtaStsPort(port(mtaStsPort, "--mta-sts-port"));
+            if (helo != null) {
+                try {
+                    b.heloName(helo);
+                } catch (IllegalArgumentException e) {
+                    throw new Outcomes.UsageException("--helo " + e.getMessage());
+                }
+            }
+            if (dnsServers != null) {
+                List<InetSocketAddress> servers = new ArrayList<>();
+                for (String server : dnsServers) {
+                    servers.add(dnsServer(server));
+                }
+                b.dnsServers(servers.toArray(new InetSocketAddress[0]));
+            }
+            if (dnssecAnchors != null) {
+                String anchors;
+                try {
+                    anchors = Files.readString(dnssecAnchors, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new Outcomes.UsageException("cannot read --dnssec-anchors " + dnssecAnchors + ": "
+                            + e.getMessage());
+                }
+                try {
+                    b.dnssecTrustAnchors(anchors);
+                } catch (IllegalArgumentException e) {
+                    throw new Outcomes.UsageException("--dnssec-anchors " + dnssecAnchors + ": " + e.getMessage());
+                }
+            }
+            return b.build();
+        }
+
+        private static int port(int port, String option) {
+            if (port < 1 || port > 65535) {
+                throw new Outcomes.UsageException(option + " must be a number from 1 to 65535: " + port);
+            }
+            return port;
+        }
+
+        static InetSocketAddress dnsServer(String value) {
+            String[] hostPort = hostAndPort(value, "--dns-server");
+            int port = 53;
+            if (hostPort[1] != null) {
+                try {
+                    port = Integer.parseInt(hostPort[1]);
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+                if (port < 1 || port > 65535) {
+                    throw new Outcomes.UsageException("--dns-server port must be a number from 1 to 65535: " + value);
+                }
+            }
+            try {
+                return new InetSocketAddress(InetAddress.getByName(hostPort[0]), port);
+            } catch (UnknownHostException e) {
+                throw new Outcomes.UsageException("--dns-server " + value + ": unknown host " + hostPort[0]
+                        + "; give the resolver's address");
+            }
         }
     }
 

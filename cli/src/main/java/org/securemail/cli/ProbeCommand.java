@@ -19,6 +19,9 @@ import org.securemail.policy.CipherSuite;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsVersion;
+import org.securemail.relay.DomainProbe;
+import org.securemail.relay.MxProbe;
+import org.securemail.relay.RelaySender;
 import org.securemail.transport.MailProtocol;
 import org.securemail.transport.Timeouts;
 import picocli.CommandLine.Command;
@@ -35,13 +38,19 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Connect without credentials and report what the server offers and negotiates under the policy:"
                 + " STARTTLS, TLS version and suite, certificate chain, the policy's versions and suites it accepts, and"
-                + " the rules it fails. Exit code 0 when the server meets the policy, 3 when it does not.")
+                + " the rules it fails. Exit code 0 when the server meets the policy, 3 when it does not. With --mx"
+                + " DOMAIN instead of --server: the domain's MX hosts, MTA-STS policy and per host the policy relay"
+                + " would apply (DANE, MTA-STS, opportunistic) and a connection under it, without sending mail; exit"
+                + " code 0 when a host would take a message now.")
 final class ProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
-    Options.Connection connection;
+    Options.ProbeTarget connection;
+
+    @Mixin
+    Options.Relay relay;
 
     @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "smtp, imap or pop3; without it, from the"
             + " --server port: 25, 465, 587 smtp; 143, 993 imap; 110, 995 pop3.")
@@ -74,10 +83,49 @@ final class ProbeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            return probe(out);
+            return connection.mx != null ? probeMx(out) : probe(out);
         } catch (Exception e) {
             return Outcomes.fail(e, connection.json, "probe", out, err);
         }
+    }
+
+    /**
+     * {@code probe --mx DOMAIN}: the domain's MX hosts as {@code relay} would deliver to them, each connected to under
+     * its policy and left with QUIT. Exit code 0 when a host would take a message now; 5 for a null MX or no such
+     * domain; 3 when hosts were refused or passed over for their policy; 4 when they could not be reached.
+     */
+    private int probeMx(PrintWriter out) {
+        if (connection.server != null || protocol != null || mode != null) {
+            throw new Outcomes.UsageException("--mx cannot be combined with --server, --protocol or --mode: it probes"
+                    + " the domain's MX hosts on the SMTP port, in the mode each host's policy gives");
+        }
+        DomainProbe result;
+        try (RelaySender sender = relay.build(connection)) {
+            try {
+                result = sender.probe(connection.mx);
+            } catch (IllegalArgumentException e) {
+                throw new Outcomes.UsageException("--mx " + e.getMessage());
+            }
+        }
+        int exit;
+        if (result.deliverableHost().isPresent()) {
+            exit = Outcomes.OK;
+        } else if (result.mxFailure().isPresent()) {
+            exit = result.mxFailurePermanent() ? Outcomes.PERMANENT : Outcomes.TRANSIENT;
+        } else if (result.hosts().stream().anyMatch(h -> h.skipReason().isPresent() || h.connections().stream()
+                .anyMatch(c -> c.outcome() == MxProbe.Outcome.REFUSED))) {
+            exit = Outcomes.SECURITY;
+        } else {
+            exit = Outcomes.TRANSIENT;
+        }
+        if (connection.json) {
+            out.println(Json.obj().put("ok", exit == Outcomes.OK).put("command", "probe").put("exitCode", exit)
+                    .put("policy", connection.policy.name()).put("probe", Describe.probe(result)));
+        } else {
+            out.println(Hints.forCli(result.toString()));
+        }
+        out.flush();
+        return exit;
     }
 
     private int probe(PrintWriter out) {

@@ -1,6 +1,7 @@
 package org.securemail.relay;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
@@ -10,6 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.securemail.core.TlsEngine;
 import org.securemail.policy.SecurityMode;
 import org.securemail.policy.TlsPolicy;
@@ -29,6 +33,7 @@ import org.securemail.transport.AmbiguousDeliveryException;
 import org.securemail.transport.DeliveryOption;
 import org.securemail.transport.DeliveryReport;
 import org.securemail.transport.InvalidMessageException;
+import org.securemail.transport.MailEndpoint;
 import org.securemail.transport.MailListener;
 import org.securemail.transport.MailSecurityException;
 import org.securemail.transport.PermanentDeliveryException;
@@ -75,26 +80,36 @@ final class MxDelivery {
         this.listeners = listeners;
     }
 
-    /** What applies to one MX host. */
-    private static final class HostPolicy {
+    /** What applies to one MX host: decided once, by {@link #policyFor}, for deliveries and probes alike. */
+    static final class HostPolicy {
         final MxSecurity security;
         final TlsPolicy tls;
         final SecurityMode mode;
         final String connectName;
         final TlsReportPolicy reportPolicy;
+        /** Under DANE: the usable TLSA records and where they were found; otherwise empty and null. */
+        final List<TlsaRecord> tlsa;
+        final String tlsaName;
 
         HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
                    TlsReportPolicy reportPolicy) {
+            this(security, tls, mode, connectName, reportPolicy, List.of(), null);
+        }
+
+        HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
+                   TlsReportPolicy reportPolicy, List<TlsaRecord> tlsa, String tlsaName) {
             this.security = security;
             this.tls = tls;
             this.mode = mode;
             this.connectName = connectName;
             this.reportPolicy = reportPolicy;
+            this.tlsa = List.copyOf(tlsa);
+            this.tlsaName = tlsaName;
         }
     }
 
     /** A reason not to use an MX host at all, for the attempts list. */
-    private static final class Skip extends Exception {
+    static final class Skip extends Exception {
         private static final long serialVersionUID = 1L;
         final boolean temporary;
 
@@ -130,7 +145,7 @@ final class MxDelivery {
         for (MxHost host : mx.hosts()) {
             HostPolicy hp;
             try {
-                hp = policyFor(mx, host, stsPolicy, stsReportPolicy, requireTls);
+                hp = policyFor(mx, host, stsPolicy, stsReportPolicy, requireTls, reports::recordFailure);
             } catch (Skip s) {
                 attempts.add(host.name() + ": " + s.getMessage());
                 last = new MessagingException(host.name() + " " + s.getMessage());
@@ -199,6 +214,123 @@ final class MxDelivery {
         return failed(domain, recipients, permanent, attempts, last);
     }
 
+    /**
+     * Probes a domain as {@link #deliver} would deliver to it, without sending mail: the same MX resolution, MTA-STS
+     * resolution and {@link #policyFor policy decision}, then per host a connection under that policy that ends with
+     * QUIT after EHLO. Nothing goes into the TLS report, and the relay's listeners hear nothing: a probe is no
+     * delivery session.
+     */
+    DomainProbe probe(String domain) {
+        MxResolution mx = null;
+        String mxFailure = null;
+        boolean mxPermanent = false;
+        try {
+            mx = MxHosts.resolve(dns, domain);
+        } catch (MxResolutionException e) {
+            mxFailure = e.getMessage();
+            mxPermanent = e.isPermanent();
+        }
+        MtaStsResolution stsResolution = sts.resolve(domain);
+        Optional<MtaStsPolicy> stsPolicy = stsResolution.policy();
+        TlsReportPolicy stsReportPolicy = TlsRptMapping.policyOf(stsResolution);
+        List<String> stsFailures = new ArrayList<>();
+        stsResolution.failures().forEach(f -> stsFailures.add(f.message()));
+        List<MxProbe> hosts = new ArrayList<>();
+        if (mx != null) {
+            for (MxHost host : mx.hosts()) {
+                hosts.add(probeHost(mx, host, stsPolicy, stsReportPolicy));
+            }
+        }
+        return new DomainProbe(domain, mxFailure, mxPermanent, mx != null && mx.implicit(),
+                mx == null ? null : dnssec(mx.mxStatus()), mx == null ? List.of() : mx.skipped(),
+                DomainProbe.StsSource.valueOf(stsResolution.source().name()), stsPolicy.orElse(null), stsFailures,
+                hosts);
+    }
+
+    private MxProbe probeHost(MxResolution mx, MxHost host, Optional<MtaStsPolicy> stsPolicy,
+                              TlsReportPolicy stsReportPolicy) {
+        List<String> notes = new ArrayList<>();
+        HostPolicy hp;
+        try {
+            hp = policyFor(mx, host, stsPolicy, stsReportPolicy, false, (p, f) -> notes.add(f.resultType().wireName()
+                    + f.failureReasonCode().map(c -> " (" + c + ")").orElse("") + " (" + p.type().wireName() + " policy of " + p.domain() + ")"));
+        } catch (Skip s) {
+            return new MxProbe(host.name(), host.preference(), host.addresses(), dnssec(host.addressStatus()), null,
+                    null, null, List.of(), s.getMessage(), notes, List.of());
+        }
+        List<MxProbe.Connection> connections = new ArrayList<>();
+        for (InetAddress address : host.addresses().subList(0, Math.min(ADDRESSES_PER_HOST,
+                host.addresses().size()))) {
+            MxProbe.Connection c = connect(hp, address);
+            connections.add(c);
+            if (c.outcome() == MxProbe.Outcome.CONNECTED) {
+                break; // as a delivery: the next address only when this one failed
+            }
+        }
+        if (hp.security == MxSecurity.MTA_STS_TESTING && hp.mode == SecurityMode.STARTTLS_REQUIRED
+                && connections.stream().anyMatch(c -> c.outcome() == MxProbe.Outcome.REFUSED)) {
+            notes.add("MTA-STS testing mode: a delivery would report the refusal and go ahead with opportunistic TLS");
+        }
+        return new MxProbe(host.name(), host.preference(), host.addresses(), dnssec(host.addressStatus()),
+                hp.security, hp.mode, hp.tlsaName, hp.tlsa, null, notes, connections);
+    }
+
+    /** Connects under the host's policy, reads the EHLO reply, and quits: no MAIL command is ever sent. */
+    private MxProbe.Connection connect(HostPolicy hp, InetAddress address) {
+        AtomicReference<MailEndpoint> connected = new AtomicReference<>();
+        SmtpSender.Builder b = SecureMail.smtp(hp.connectName).port(port).mode(hp.mode).policy(hp.tls)
+                .tlsEngine(engine).timeouts(timeouts).connectTo(address).listener(new MailListener() {
+                    @Override
+                    public void connected(MailEndpoint endpoint) {
+                        connected.set(endpoint);
+                    }
+                });
+        if (heloName != null) {
+            b.heloName(heloName);
+        }
+        Transport transport = null;
+        try {
+            transport = b.buildSession().getTransport("smtp");
+            transport.connect();
+            List<String> ehlo = transport instanceof SMTPTransport
+                    ? ehloKeywords(((SMTPTransport) transport).getLastServerResponse()) : List.of();
+            MailEndpoint endpoint = connected.get();
+            return new MxProbe.Connection(address, MxProbe.Outcome.CONNECTED,
+                    endpoint == null ? null : endpoint.handshake().orElse(null), ehlo, null);
+        } catch (MailSecurityException e) {
+            return new MxProbe.Connection(address, MxProbe.Outcome.REFUSED, e.endpoint().handshake().orElse(null),
+                    e.serverCapabilities(), e);
+        } catch (MessagingException e) {
+            return new MxProbe.Connection(address, MxProbe.Outcome.FAILED, null, List.of(), e);
+        } finally {
+            if (transport != null) {
+                try {
+                    transport.close(); // QUIT
+                } catch (MessagingException e) {
+                    LOG.debug("relay probe: closing the connection to {} [{}] failed: {}", hp.connectName,
+                            address.getHostAddress(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The keywords of an EHLO reply, with their parameters: every line after the first, without its code. */
+    static List<String> ehloKeywords(String reply) {
+        List<String> keywords = new ArrayList<>();
+        String[] lines = String.valueOf(reply).split("\\r?\\n");
+        for (int i = 1; i < lines.length; i++) {
+            String k = lines[i].length() > 4 ? lines[i].substring(4).strip() : "";
+            if (!k.isEmpty()) {
+                keywords.add(k);
+            }
+        }
+        return keywords;
+    }
+
+    private static DnssecStatus dnssec(DnsAnswer.Status status) {
+        return DnssecStatus.valueOf(status.name());
+    }
+
     private static boolean tlsRequiredNo(MimeMessage message) {
         try {
             String[] v = message.getHeader("TLS-Required");
@@ -218,9 +350,12 @@ final class MxDelivery {
     /**
      * Decides the policy of one MX host: DANE when its TLSA records are DNSSEC-signed and usable (RFC 7672 §2.2, which
      * needs the MX and address answers secure too); else MTA-STS when the domain has a policy; else opportunistic.
+     * The one implementation for deliveries and probes: what it finds wrong goes to {@code report} (a delivery's TLS
+     * report; a probe passes one that drops them, a probe being no session).
      */
-    private HostPolicy policyFor(MxResolution mx, MxHost host, Optional<MtaStsPolicy> stsPolicy,
-                                 TlsReportPolicy stsReportPolicy, boolean requireTls) throws Skip {
+    HostPolicy policyFor(MxResolution mx, MxHost host, Optional<MtaStsPolicy> stsPolicy,
+                         TlsReportPolicy stsReportPolicy, boolean requireTls,
+                         BiConsumer<TlsReportPolicy, TlsReportFailure> report) throws Skip {
         if (mx.mxStatus() == DnsAnswer.Status.SECURE && host.addressStatus() == DnsAnswer.Status.SECURE) {
             Set<String> names = new LinkedHashSet<>();
             names.add(host.canonicalName());
@@ -238,7 +373,7 @@ final class MxDelivery {
                 tlsa.records().forEach(r -> recordTexts.add(r.toString()));
                 TlsReportPolicy danePolicy = TlsReportPolicy.tlsa(mx.domain(), recordTexts, List.of(host.name()));
                 if (tlsa.status() == DnsAnswer.Status.BOGUS) {
-                    reports.recordFailure(danePolicy, TlsReportFailure.builder(TlsReportResultType.DNSSEC_INVALID)
+                    report.accept(danePolicy, TlsReportFailure.builder(TlsReportResultType.DNSSEC_INVALID)
                             .receivingMxHostname(host.name()).build());
                     throw new Skip("TLSA records at " + TLSA_PREFIX + base + " fail DNSSEC validation (bogus);"
                             + " not delivered to this host", true);
@@ -248,19 +383,20 @@ final class MxDelivery {
                 }
                 List<TlsaRecord> usable = tlsa.records().stream().filter(TlsaRecord::isUsable).toList();
                 if (usable.isEmpty()) {
-                    reports.recordFailure(danePolicy, TlsReportFailure.builder(TlsReportResultType.TLSA_INVALID)
+                    report.accept(danePolicy, TlsReportFailure.builder(TlsReportResultType.TLSA_INVALID)
                             .receivingMxHostname(host.name()).build());
                     continue;
                 }
                 TlsPolicy dane = policy.toBuilder().trust(TrustSource.dane(usable, List.copyOf(names))).build();
-                return new HostPolicy(MxSecurity.DANE, dane, SecurityMode.STARTTLS_REQUIRED, base, danePolicy);
+                return new HostPolicy(MxSecurity.DANE, dane, SecurityMode.STARTTLS_REQUIRED, base, danePolicy, usable,
+                        TLSA_PREFIX + base);
             }
         }
         if (stsPolicy.isPresent()) {
             MtaStsPolicy p = stsPolicy.get();
             boolean enforce = p.mode() == MtaStsMode.ENFORCE;
             if (!MtaStsResolver.mxMatches(p, host.name())) {
-                reports.recordFailure(stsReportPolicy, TlsReportFailure.builder(TlsReportResultType.VALIDATION_FAILURE)
+                report.accept(stsReportPolicy, TlsReportFailure.builder(TlsReportResultType.VALIDATION_FAILURE)
                         .receivingMxHostname(host.name()).failureReasonCode("mx-not-in-policy").build());
                 if (enforce || requireTls) {
                     throw new Skip("not named by the domain's MTA-STS policy " + p.mxPatterns() + " (mode "

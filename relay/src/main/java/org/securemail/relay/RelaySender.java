@@ -114,6 +114,38 @@ public final class RelaySender implements AutoCloseable {
         return new RelayReport(results);
     }
 
+    /**
+     * Probes a recipient domain without sending mail: resolves its MX hosts and its MTA-STS policy as a delivery does,
+     * decides each host's policy as a delivery does (DANE, MTA-STS enforce or testing, opportunistic, or passed over),
+     * and connects to each host under it: EHLO, STARTTLS, the TLS handshake, EHLO again, then QUIT. No MAIL command is
+     * ever sent. A probe is no delivery session: nothing goes into {@link #tlsReports()} and the listeners hear
+     * nothing. An MTA-STS policy it fetches is cached as a delivery's would be.
+     *
+     * <pre>{@code
+     * System.out.println(relay.probe("example.com"));
+     * }</pre>
+     *
+     * @param domain the recipient domain (Unicode or A-label, any case, an optional trailing dot)
+     * @return what was found; never throws for what DNS, the policy host or an MX does
+     * @throws NullPointerException if {@code domain} is null
+     * @throws IllegalArgumentException if {@code domain} is not a valid host name
+     */
+    public DomainProbe probe(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        if (d.isEmpty() || d.startsWith("[")) {
+            throw new IllegalArgumentException("domain must be a host name: \"" + domain + "\"");
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("domain must be a valid host name: \"" + domain + "\": "
+                    + e.getMessage(), e);
+        }
+        return delivery.probe(ascii);
+    }
+
     static String domainOf(InternetAddress a) throws InvalidMessageException {
         String address = a.getAddress();
         int at = address == null ? -1 : address.lastIndexOf('@');
