@@ -82,9 +82,13 @@ public final class RelayExample {
             for (DomainDelivery d : report.domains()) {
                 handle(d);
             }
-            // Once a day, shortly after midnight UTC, from a scheduler:
-            sendDailyTlsReports(relay, LocalDate.now(ZoneOffset.UTC), "Example Org", "sender.example",
-                    new InternetAddress("tlsrpt-noreply@sender.example"));
+
+            // Once a day, shortly after midnight UTC, from a scheduler. The reports travel through a relay of their
+            // own, whose sessions are not counted in the next report (RFC 8460 §3).
+            try (RelaySender reportRelay = RelaySender.builder().heloName(heloName).build()) {
+                sendDailyTlsReports(relay.tlsReports(), reportRelay, LocalDate.now(ZoneOffset.UTC), "Example Org",
+                        "sender.example", new InternetAddress("tlsrpt-noreply@sender.example"));
+            }
         }
     }
 
@@ -135,21 +139,22 @@ public final class RelayExample {
      * domain publishes in its {@code _smtp._tls} TXT record; domains that publish none get nothing. The reports are
      * taken from the aggregator, so each is sent once; one that cannot be sent is logged and dropped.
      *
-     * @param relay the relay whose sessions are reported, and which delivers the {@code mailto:} reports
+     * @param sessions the aggregator the application's relay counts its sessions in
+     * @param reportRelay the relay that delivers the {@code mailto:} reports
      * @param today the current UTC day
      * @param organization the organization name the reports carry
      * @param submitter the domain name of the reporting organization
      * @param from the report mails' sender
      */
-    static void sendDailyTlsReports(RelaySender relay, LocalDate today, String organization, String submitter,
-                                    InternetAddress from) {
-        TlsReportAggregator aggregator = relay.tlsReports();
-        for (TlsReport r : aggregator.takeReportsBefore(today)) {      // yesterday's, and older days not yet taken
+    static void sendDailyTlsReports(TlsReportAggregator sessions, RelaySender reportRelay, LocalDate today,
+                                    String organization, String submitter, InternetAddress from) {
+        for (TlsReport r : sessions.takeReportsBefore(today)) {        // yesterday's, and older days not yet taken
             try {
                 for (URI rua : reportAddresses(r.policyDomain())) {
                     if (rua.getScheme().equalsIgnoreCase("mailto")) {
-                        RelayReport sent = relay.send(reportMail(r, organization, submitter, from,
-                                new InternetAddress(rua.getSchemeSpecificPart())));
+                        MimeMessage mail = reportMail(r, organization, submitter, from,
+                                new InternetAddress(rua.getSchemeSpecificPart()));
+                        RelayReport sent = reportRelay.send(dkimSigned(mail));   // unsigned reports are ignored
                         LOG.log(Level.INFO, "TLS report for " + r.policyDomain() + ": " + sent);
                     } else {
                         postReport(r, organization, submitter, rua);
@@ -162,6 +167,14 @@ public final class RelayExample {
                 return;
             }
         }
+    }
+
+    /**
+     * Stands in for the application's DKIM signer (RFC 6376): SecureMail does not sign, and RFC 8460 §3 has receivers
+     * ignore a mailed report without a valid DKIM signature of the reporting domain.
+     */
+    private static MimeMessage dkimSigned(MimeMessage mail) {
+        return mail;
     }
 
     /**
@@ -219,8 +232,8 @@ public final class RelayExample {
 
     /**
      * Writes a report as RFC 8460 §5.3 asks of a mailed one: a {@code multipart/report} with the gzip-compressed JSON,
-     * and {@code TLS-Required: No} (RFC 8689 §5) so that it reaches a domain whose TLS is broken, which is when it
-     * matters most. Sign it with DKIM on its way out: receivers ignore unsigned reports.
+     * and {@code TLS-Required: No} (RFC 8689 §5), because a report must be delivered despite TLS policy failures
+     * (RFC 8460 §5.3.1): it matters most to a domain whose TLS is broken. Sign it with DKIM on its way out.
      *
      * @param r the report
      * @param organization the organization name in the report
