@@ -53,10 +53,11 @@ import org.xbill.DNS.Type;
  * one message and logs what became of each recipient domain, a directory that keeps MTA-STS policies across restarts,
  * and the daily TLS reports (RFC 8460) sent where each domain's {@code _smtp._tls} record says.
  *
- * <p>Compiled with the build; {@code main} is not run by the tests, because it needs DNS and the recipients' MX hosts
- * on port 25. {@code RelayExampleTest} runs the parts that need neither: the policy directory, the reading of the
- * {@code _smtp._tls} record and the report mail. Usage: {@code RelayExample <helo-name> <from> <to>...}, on a host
- * whose address may send mail to port 25 (see the document for what that takes).
+ * <p>Compiled with the build; {@code main} is not run by the tests, because it needs the system's DNS and the
+ * recipients' MX hosts on port 25. {@code RelayExampleTest} runs {@link #deliver} against a DNS server and an MX on
+ * loopback, and the parts that need neither: the policy directory, the reading of the {@code _smtp._tls} record and
+ * the report mail. Usage: {@code RelayExample <helo-name> <from> <to>...}, on a host whose address may send mail to
+ * port 25 (see the document for what that takes).
  */
 public final class RelayExample {
     private static final System.Logger LOG = System.getLogger(RelayExample.class.getName());
@@ -78,10 +79,7 @@ public final class RelayExample {
                 .heloName(heloName)                                    // this host's name: its A/AAAA and PTR match
                 .mtaStsCache(new DirectoryMtaStsCache(Path.of("mta-sts-cache")))   // policies survive a restart
                 .build()) {
-            RelayReport report = relay.send(message);                  // one attempt per MX; a report, never a throw
-            for (DomainDelivery d : report.domains()) {
-                handle(d);
-            }
+            deliver(relay, message);
 
             // Once a day, shortly after midnight UTC, from a scheduler. The reports travel through a relay of their
             // own, whose sessions are not counted in the next report (RFC 8460 §3).
@@ -90,6 +88,22 @@ public final class RelayExample {
                         "sender.example", new InternetAddress("tlsrpt-noreply@sender.example"));
             }
         }
+    }
+
+    /**
+     * Sends a message and acts on each recipient domain's outcome.
+     *
+     * @param relay the relay
+     * @param message the message
+     * @return the report
+     * @throws MessagingException if the message cannot be addressed at all (no recipient, one without a domain)
+     */
+    static RelayReport deliver(RelaySender relay, MimeMessage message) throws MessagingException {
+        RelayReport report = relay.send(message);                      // one attempt per MX; a report, never a throw
+        for (DomainDelivery d : report.domains()) {
+            handle(d);
+        }
+        return report;
     }
 
     /**
