@@ -15,15 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Java snippets of docs/recipes.md and docs/errors.md are the compiled code they quote: each shows its imports and
- * follows a link to its source file, and every line of it, imports included, is a line of that file.
+ * The Java snippets of docs/recipes.md, docs/errors.md and docs/relaying-to-mx.md are the compiled code they quote:
+ * each shows its imports and follows a link to its source file, and every line of it, imports included, is a line of
+ * that file.
  */
 class RecipeDocsTest {
     private static final Pattern BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
     private static final Pattern SOURCE_LINK = Pattern.compile("\\]\\((\\.\\./examples/src/main/java/[^)]+\\.java)\\)");
 
     @ParameterizedTest
-    @ValueSource(strings = {"recipes.md", "errors.md"})
+    @ValueSource(strings = {"recipes.md", "errors.md", "relaying-to-mx.md"})
     void everySnippet_showsItsImports_andIsItsSourceVerbatim(String page) throws Exception {
         Path docs = DocFiles.docs();
         String text = Files.readString(docs.resolve(page), StandardCharsets.UTF_8);
