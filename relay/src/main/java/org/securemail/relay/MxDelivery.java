@@ -34,6 +34,7 @@ import org.securemail.transport.DeliveryOption;
 import org.securemail.transport.DeliveryReport;
 import org.securemail.transport.InvalidMessageException;
 import org.securemail.transport.MailEndpoint;
+import org.securemail.transport.MailFailure;
 import org.securemail.transport.MailListener;
 import org.securemail.transport.MailSecurityException;
 import org.securemail.transport.PermanentDeliveryException;
@@ -90,14 +91,23 @@ final class MxDelivery {
         /** Under DANE: the usable TLSA records and where they were found; otherwise empty and null. */
         final List<TlsaRecord> tlsa;
         final String tlsaName;
+        /** True when policyFor already counted this session as a failure in the TLS report. */
+        final boolean counted;
+        /** Why the policy was set aside for this host (TLS-Required: No, testing mode), or null. */
+        final String note;
 
         HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
                    TlsReportPolicy reportPolicy) {
-            this(security, tls, mode, connectName, reportPolicy, List.of(), null);
+            this(security, tls, mode, connectName, reportPolicy, List.of(), null, false, null);
         }
 
         HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
                    TlsReportPolicy reportPolicy, List<TlsaRecord> tlsa, String tlsaName) {
+            this(security, tls, mode, connectName, reportPolicy, tlsa, tlsaName, false, null);
+        }
+
+        HostPolicy(MxSecurity security, TlsPolicy tls, SecurityMode mode, String connectName,
+                   TlsReportPolicy reportPolicy, List<TlsaRecord> tlsa, String tlsaName, boolean counted, String note) {
             this.security = security;
             this.tls = tls;
             this.mode = mode;
@@ -105,6 +115,8 @@ final class MxDelivery {
             this.reportPolicy = reportPolicy;
             this.tlsa = List.copyOf(tlsa);
             this.tlsaName = tlsaName;
+            this.counted = counted;
+            this.note = note;
         }
     }
 
@@ -141,32 +153,42 @@ final class MxDelivery {
             TlsRptMapping.failureOf(f).ifPresent(rf -> reports.recordFailure(stsReportPolicy, rf));
         }
         MessagingException last = null;
-        boolean permanent = false;
+        // Permanent only when every host failed permanently: one that may take the message later makes it temporary.
+        boolean anyTemporary = false;
+        boolean anyPermanent = false;
         for (MxHost host : mx.hosts()) {
             HostPolicy hp;
             try {
-                hp = policyFor(mx, host, stsPolicy, stsReportPolicy, requireTls, reports::recordFailure);
+                hp = policyFor(mx, host, stsPolicy, stsReportPolicy, requireTls, policyOptional,
+                        reports::recordFailure);
             } catch (Skip s) {
                 attempts.add(host.name() + ": " + s.getMessage());
                 last = new MessagingException(host.name() + " " + s.getMessage());
-                permanent = !s.temporary;
+                anyTemporary |= s.temporary;
+                anyPermanent |= !s.temporary;
                 continue;
             }
-            permanent = false;
-            for (InetAddress address : host.addresses().subList(0, Math.min(ADDRESSES_PER_HOST,
-                    host.addresses().size()))) {
+            if (hp.note != null) {
+                attempts.add(host.name() + ": " + hp.note);
+            }
+            boolean hostPermanent = false;
+            for (InetAddress address : candidates(host.addresses())) {
                 String where = host.name() + " [" + address.getHostAddress() + "]";
                 try {
                     DeliveryReport report = send(message, recipients, hp, address, requireTls);
-                    reports.recordSuccess(hp.reportPolicy);
+                    if (!hp.counted) {
+                        reports.recordSuccess(hp.reportPolicy);
+                    }
                     attempts.add(where + ": delivered under " + hp.security);
                     return new DomainDelivery(domain, recipients, DomainDelivery.Status.DELIVERED, host.name(),
                             address, hp.security, report, attempts, null);
                 } catch (MailSecurityException e) {
-                    reports.recordFailure(hp.reportPolicy, failure(e, host, address));
+                    if (!hp.counted) {
+                        reports.recordFailure(hp.reportPolicy, failure(e, host, address));
+                    }
                     attempts.add(where + ": " + hp.security + " failed: " + e.getMessage());
                     last = e;
-                    if (hp.security == MxSecurity.OPPORTUNISTIC
+                    if (hp.mode != SecurityMode.STARTTLS_REQUIRED
                             || !(hp.security == MxSecurity.MTA_STS_TESTING || policyOptional)) {
                         continue;
                     }
@@ -190,28 +212,63 @@ final class MxDelivery {
                         last = again;
                     }
                 } catch (AmbiguousDeliveryException e) {
+                    countTlsSession(hp, e);
                     attempts.add(where + ": " + e.getMessage());
                     return new DomainDelivery(domain, recipients, DomainDelivery.Status.AMBIGUOUS, null, null, null,
                             null, attempts, e);
                 } catch (PermanentDeliveryException e) {
+                    countTlsSession(hp, e);
                     attempts.add(where + ": " + e.getMessage());
                     last = e;
                     if (e.replyCode() >= 500) {
                         // The server refused the message itself: another MX of the domain would refuse it too.
                         return failed(domain, recipients, true, attempts, e);
                     }
-                    permanent = true; // refused here before MAIL (REQUIRETLS unmet): the next MX may do
+                    hostPermanent = true; // refused here before MAIL (REQUIRETLS unmet): the next MX may do
                     break;
                 } catch (InvalidMessageException e) {
                     attempts.add(where + ": " + e.getMessage());
                     return failed(domain, recipients, true, attempts, e);
                 } catch (MessagingException e) {
+                    countTlsSession(hp, e);
                     attempts.add(where + ": " + e.getMessage());
                     last = e;
                 }
             }
+            anyTemporary |= !hostPermanent;
+            anyPermanent |= hostPermanent;
         }
-        return failed(domain, recipients, permanent, attempts, last);
+        return failed(domain, recipients, anyPermanent && !anyTemporary, attempts, last);
+    }
+
+    /**
+     * A session whose TLS met the policy but whose mail transaction failed (a 4xx or 5xx reply, a lost connection)
+     * still counts as a successful TLS session in the report (RFC 8460 §4.3 counts sessions, not deliveries).
+     */
+    private void countTlsSession(HostPolicy hp, MessagingException e) {
+        if (!hp.counted && e instanceof MailFailure
+                && ((MailFailure) e).endpoint().handshake().isPresent()) {
+            reports.recordSuccess(hp.reportPolicy);
+        }
+    }
+
+    /**
+     * The addresses of a host to try: the first IPv6 and the first IPv4 one, so that a host with several AAAA records
+     * is still tried over IPv4; at most {@link #ADDRESSES_PER_HOST}.
+     */
+    static List<InetAddress> candidates(List<InetAddress> addresses) {
+        List<InetAddress> out = new ArrayList<>();
+        addresses.stream().filter(a -> a instanceof java.net.Inet6Address).findFirst().ifPresent(out::add);
+        addresses.stream().filter(a -> a instanceof java.net.Inet4Address).findFirst().ifPresent(out::add);
+        for (InetAddress a : addresses) {
+            if (out.size() >= ADDRESSES_PER_HOST) {
+                break;
+            }
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out.subList(0, Math.min(ADDRESSES_PER_HOST, out.size()));
     }
 
     /**
@@ -252,15 +309,14 @@ final class MxDelivery {
         List<String> notes = new ArrayList<>();
         HostPolicy hp;
         try {
-            hp = policyFor(mx, host, stsPolicy, stsReportPolicy, false, (p, f) -> notes.add(f.resultType().wireName()
+            hp = policyFor(mx, host, stsPolicy, stsReportPolicy, false, false, (p, f) -> notes.add(f.resultType().wireName()
                     + f.failureReasonCode().map(c -> " (" + c + ")").orElse("") + " (" + p.type().wireName() + " policy of " + p.domain() + ")"));
         } catch (Skip s) {
             return new MxProbe(host.name(), host.preference(), host.addresses(), dnssec(host.addressStatus()), null,
                     null, null, List.of(), s.getMessage(), notes, List.of());
         }
         List<MxProbe.Connection> connections = new ArrayList<>();
-        for (InetAddress address : host.addresses().subList(0, Math.min(ADDRESSES_PER_HOST,
-                host.addresses().size()))) {
+        for (InetAddress address : candidates(host.addresses())) {
             MxProbe.Connection c = connect(hp, address);
             connections.add(c);
             if (c.outcome() == MxProbe.Outcome.CONNECTED) {
@@ -354,7 +410,7 @@ final class MxDelivery {
      * report; a probe passes one that drops them, a probe being no session).
      */
     HostPolicy policyFor(MxResolution mx, MxHost host, Optional<MtaStsPolicy> stsPolicy,
-                         TlsReportPolicy stsReportPolicy, boolean requireTls,
+                         TlsReportPolicy stsReportPolicy, boolean requireTls, boolean policyOptional,
                          BiConsumer<TlsReportPolicy, TlsReportFailure> report) throws Skip {
         if (mx.mxStatus() == DnsAnswer.Status.SECURE && host.addressStatus() == DnsAnswer.Status.SECURE) {
             Set<String> names = new LinkedHashSet<>();
@@ -366,8 +422,11 @@ final class MxDelivery {
                     tlsa = dns.tlsa(TLSA_PREFIX + base);
                 } catch (DnsLookupException e) {
                     // RFC 7672 §2.2: with the host's name secure, a failed TLSA lookup must not turn into cleartext.
-                    throw new Skip("TLSA lookup failed (" + e.getMessage() + "); not delivered to this host without"
-                            + " its DANE answer", true);
+                    String why = "TLSA lookup failed (" + e.getMessage() + ")";
+                    if (policyOptional) {
+                        return setAside(host, stsReportPolicy, why, false);
+                    }
+                    throw new Skip(why + "; not delivered to this host without its DANE answer", true);
                 }
                 List<String> recordTexts = new ArrayList<>();
                 tlsa.records().forEach(r -> recordTexts.add(r.toString()));
@@ -375,8 +434,11 @@ final class MxDelivery {
                 if (tlsa.status() == DnsAnswer.Status.BOGUS) {
                     report.accept(danePolicy, TlsReportFailure.builder(TlsReportResultType.DNSSEC_INVALID)
                             .receivingMxHostname(host.name()).build());
-                    throw new Skip("TLSA records at " + TLSA_PREFIX + base + " fail DNSSEC validation (bogus);"
-                            + " not delivered to this host", true);
+                    String why = "TLSA records at " + TLSA_PREFIX + base + " fail DNSSEC validation (bogus)";
+                    if (policyOptional) {
+                        return setAside(host, danePolicy, why, true);
+                    }
+                    throw new Skip(why + "; not delivered to this host", true);
                 }
                 if (tlsa.status() != DnsAnswer.Status.SECURE || tlsa.records().isEmpty()) {
                     continue;
@@ -398,12 +460,19 @@ final class MxDelivery {
             if (!MtaStsResolver.mxMatches(p, host.name())) {
                 report.accept(stsReportPolicy, TlsReportFailure.builder(TlsReportResultType.VALIDATION_FAILURE)
                         .receivingMxHostname(host.name()).failureReasonCode("mx-not-in-policy").build());
-                if (enforce || requireTls) {
-                    throw new Skip("not named by the domain's MTA-STS policy " + p.mxPatterns() + " (mode "
-                            + p.mode().wireName() + "); not delivered to this host", true);
+                String why = "not named by the domain's MTA-STS policy " + p.mxPatterns() + " (mode "
+                        + p.mode().wireName() + ")";
+                if (requireTls) {
+                    throw new Skip(why + ", which a REQUIRETLS message needs to match (RFC 8689 §4.2.1); not delivered"
+                            + " to this host", enforce);
                 }
-                return new HostPolicy(MxSecurity.MTA_STS_TESTING, policy, SecurityMode.STARTTLS_OPPORTUNISTIC,
-                        host.name(), stsReportPolicy);
+                if (enforce && !policyOptional) {
+                    throw new Skip(why + "; not delivered to this host", true);
+                }
+                return new HostPolicy(enforce ? MxSecurity.OPPORTUNISTIC : MxSecurity.MTA_STS_TESTING, policy,
+                        SecurityMode.STARTTLS_OPPORTUNISTIC, host.name(), stsReportPolicy, List.of(), null, true,
+                        why + "; " + (enforce ? "set aside by the message's TLS-Required: No" : "testing mode")
+                        + ", opportunistic TLS");
             }
             if (enforce || !requireTls) {
                 return new HostPolicy(enforce ? MxSecurity.MTA_STS_ENFORCE : MxSecurity.MTA_STS_TESTING, policy,
@@ -416,6 +485,13 @@ final class MxDelivery {
         }
         return new HostPolicy(MxSecurity.OPPORTUNISTIC, policy, SecurityMode.STARTTLS_OPPORTUNISTIC, host.name(),
                 stsReportPolicy);
+    }
+
+    /** TLS-Required: No (RFC 8689 §5): the failure is reported, and the host used with opportunistic TLS. */
+    private HostPolicy setAside(MxHost host, TlsReportPolicy reportPolicy, String why, boolean counted) {
+        return new HostPolicy(MxSecurity.OPPORTUNISTIC, policy, SecurityMode.STARTTLS_OPPORTUNISTIC, host.name(),
+                reportPolicy, List.of(), null, counted, why + "; set aside by the message's TLS-Required: No,"
+                + " opportunistic TLS");
     }
 
     private DeliveryReport send(MimeMessage message, List<InternetAddress> recipients, HostPolicy hp,

@@ -4,7 +4,11 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.net.IDN;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Collection;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import org.securemail.relay.internal.Dns;
 import org.securemail.relay.internal.DnsjavaDns;
 import org.securemail.relay.internal.MtaStsHttpsSource;
 import org.securemail.relay.internal.MtaStsResolver;
+import org.securemail.relay.internal.TlsRptRecord;
 import org.securemail.transport.DeliveryOption;
 import org.securemail.transport.InvalidMessageException;
 import org.securemail.transport.MailListener;
@@ -55,9 +60,10 @@ import org.securemail.transport.Timeouts;
 public final class RelaySender implements AutoCloseable {
     private final MxDelivery delivery;
     private final TlsReportAggregator reports;
+    private final Dns dns;
 
     private RelaySender(Builder b) {
-        Dns dns = b.dns != null ? b.dns : b.dnsServers != null
+        this.dns = b.dns != null ? b.dns : b.dnsServers != null
                 ? DnsjavaDns.builder().servers(b.dnsServers).trustAnchors(b.trustAnchors).build()
                 : DnsjavaDns.system();
         TlsEngine engine = b.engine != null ? b.engine : TlsEngine.shared();
@@ -91,16 +97,39 @@ public final class RelaySender implements AutoCloseable {
      */
     public RelayReport send(MimeMessage message, DeliveryOption... options) throws MessagingException {
         Objects.requireNonNull(message, "message");
+        message.saveChanges();
+        Address[] all = message.getAllRecipients();
+        return send(message, all == null ? List.of() : Arrays.asList(all), options);
+    }
+
+    /**
+     * Delivers a message to the given envelope recipients only, each domain's share to that domain's MX; the
+     * message's headers are sent as they are. For resending to the domains that failed: the message keeps its
+     * Message-ID, as it is not saved again ({@code saveChanges()} is the caller's, or Jakarta Mail's when the message
+     * was never saved).
+     *
+     * @param message the message
+     * @param recipients the envelope recipients
+     * @param options {@link DeliveryOption#REQUIRE_TLS} for RFC 8689's REQUIRETLS
+     * @return the report, one entry per recipient domain
+     * @throws NullPointerException if an argument or element is null
+     * @throws InvalidMessageException if there is no recipient or one without a domain; nothing was sent
+     * @throws MessagingException if the message cannot be read
+     */
+    public RelayReport send(MimeMessage message, Collection<? extends Address> recipients, DeliveryOption... options)
+            throws MessagingException {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(recipients, "recipients");
         for (DeliveryOption o : Objects.requireNonNull(options, "options")) {
             Objects.requireNonNull(o, "option");
         }
-        message.saveChanges();
-        Address[] all = message.getAllRecipients();
-        if (all == null || all.length == 0) {
+        Address[] all = recipients.toArray(new Address[0]);
+        if (all.length == 0) {
             throw new InvalidMessageException("message has no recipient: add To, Cc or Bcc addresses");
         }
         Map<String, List<InternetAddress>> byDomain = new LinkedHashMap<>();
         for (Address a : all) {
+            Objects.requireNonNull(a, "recipient");
             if (!(a instanceof InternetAddress)) {
                 throw new InvalidMessageException("recipient " + a + " is not an Internet mail address");
             }
@@ -154,6 +183,13 @@ public final class RelaySender implements AutoCloseable {
                     + " the domain after \"@\"");
         }
         String domain = address.substring(at + 1);
+        if (domain.chars().anyMatch(c -> c == 0xDF || c == 0x3C2 || c == 0x200C || c == 0x200D)) {
+            // IDNA2003 (java.net.IDN) maps these four "deviation" characters away; IDNA2008 keeps them, so the two
+            // name different domains (straße.de is not strasse.de). Only the caller can say which was meant.
+            throw new InvalidMessageException("recipient " + address + " has a domain with ß, final sigma or a"
+                    + " zero-width joiner, which IDNA2003 and IDNA2008 turn into different domains; give the domain"
+                    + " in its A-label form (xn--...)");
+        }
         if (domain.startsWith("[")) {
             throw new InvalidMessageException("recipient " + address + " names an address literal: a relay delivers"
                     + " only to domains, whose MX and TLS policy it can look up");
@@ -164,6 +200,20 @@ public final class RelaySender implements AutoCloseable {
             throw new InvalidMessageException("recipient " + address + " has a domain that is not a valid host name: "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * Looks up where a domain wants its TLS reports (RFC 8460 §3): the {@code rua} URIs ({@code mailto:} or
+     * {@code https:}) of its {@code _smtp._tls} TXT record.
+     *
+     * @param domain the policy domain, as in {@link TlsReport#policyDomain()}
+     * @return the URIs; empty when the domain has no record, several, an invalid one, or a DNSSEC-bogus answer
+     * @throws NullPointerException if {@code domain} is null
+     * @throws IOException if the lookup got no answer (a timeout, SERVFAIL); ask again later
+     */
+    public List<URI> tlsReportAddresses(String domain) throws IOException {
+        Objects.requireNonNull(domain, "domain");
+        return TlsRptRecord.lookup(dns, domain).map(TlsRptRecord::ruas).orElse(List.of());
     }
 
     /**

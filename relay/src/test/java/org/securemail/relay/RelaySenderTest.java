@@ -142,7 +142,7 @@ class RelaySenderTest {
             assertThat(mailSent(server)).isFalse();
             TlsReport r = relay.tlsReports().snapshot().get(0);
             assertThat(r.toJson("org", "ops@sender.test", "1")).contains("\"policy-type\":\"tlsa\"",
-                    "\"result-type\":\"validation-failure\"", "\"receiving-mx-hostname\":\"mx1.example.test\"");
+                    "\"result-type\":\"tlsa-invalid\"", "\"receiving-mx-hostname\":\"mx1.example.test\"");
         }
     }
 
@@ -314,6 +314,107 @@ class RelaySenderTest {
             assertThat(relay.tlsReports().snapshot().get(0).toJson("o", "c", "1"))
                     .contains("\"total-failure-session-count\":1");
         }
+    }
+
+    @Test
+    void tlsRequiredNo_bogusTlsa_deliveredOpportunisticallyAndReportedOnce() throws Exception {
+        MapDns dns = oneMx(SECURE).tlsa("_25._tcp.mx1.example.test", BOGUS, daneEe(MX1));
+        try (HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(MX1)).start();
+             RelaySender relay = relay(dns, server.port())) {
+            MimeMessage m = message("bob@example.test");
+            m.setHeader("TLS-Required", "No");
+            DomainDelivery d = relay.send(m).domains().get(0);
+            assertThat(d.status()).isEqualTo(DomainDelivery.Status.DELIVERED);
+            assertThat(d.security()).contains(MxSecurity.OPPORTUNISTIC);
+            assertThat(d.attempts()).anyMatch(a -> a.contains("bogus") && a.contains("TLS-Required: No"));
+            String json = relay.tlsReports().snapshot().get(0).toJson("o", "c", "1");
+            assertThat(json).contains("\"result-type\":\"dnssec-invalid\"", "\"total-failure-session-count\":1",
+                    "\"total-successful-session-count\":0");
+        }
+    }
+
+    @Test
+    void tlsRequiredNo_mxNotInEnforcePolicy_deliveredOpportunistically() throws Exception {
+        try (HttpsTestServer sts = policyHost("version: STSv1\r\nmode: enforce\r\nmx: mail.example.test\r\n"
+                + "max_age: 86400\r\n");
+             HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(MX1)).start();
+             RelaySender relay = relay(withSts(oneMx(INSECURE)), server.port(), sts.port())) {
+            MimeMessage m = message("bob@example.test");
+            m.setHeader("TLS-Required", "No");
+            DomainDelivery d = relay.send(m).domains().get(0);
+            assertThat(d.status()).isEqualTo(DomainDelivery.Status.DELIVERED);
+            assertThat(d.security()).contains(MxSecurity.OPPORTUNISTIC);
+        }
+    }
+
+    @Test
+    void mtaStsTesting_mxNotInPolicy_deliveredAndCountedOnceAsAFailure() throws Exception {
+        try (HttpsTestServer sts = policyHost("version: STSv1\r\nmode: testing\r\nmx: mail.example.test\r\n"
+                + "max_age: 86400\r\n");
+             HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(MX1)).start();
+             RelaySender relay = relay(withSts(oneMx(INSECURE)), server.port(), sts.port())) {
+            DomainDelivery d = relay.send(message("bob@example.test")).domains().get(0);
+            assertThat(d.status()).isEqualTo(DomainDelivery.Status.DELIVERED);
+            assertThat(d.security()).contains(MxSecurity.MTA_STS_TESTING);
+            String json = relay.tlsReports().snapshot().get(0).toJson("o", "c", "1");
+            assertThat(json).contains("\"total-successful-session-count\":0", "\"total-failure-session-count\":1");
+        }
+    }
+
+    @Test
+    void smtpRejection_afterGoodTls_countedAsASuccessfulTlsSession() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(MX1))
+                .rcptReply(r -> "550 5.1.1 no such user").start();
+             RelaySender relay = relay(oneMx(INSECURE), server.port())) {
+            relay.send(message("bob@example.test"));
+            assertThat(relay.tlsReports().snapshot().get(0).toJson("o", "c", "1"))
+                    .contains("\"total-successful-session-count\":1");
+        }
+    }
+
+    @Test
+    void twoDomains_sameMessageId() throws Exception {
+        TestPki.Issued both = PKI.leaf().dnsNames("mx1.example.test", "mx.other.test").issue();
+        MapDns dns = oneMx(INSECURE).mx("other.test", INSECURE, new MxRecord(5, "mx.other.test"))
+                .host("mx.other.test", INSECURE, LOOPBACK);
+        try (HostileSmtpServer server = HostileSmtpServer.builder(ServerTls.context(both)).start();
+             RelaySender relay = relay(dns, server.port())) {
+            MimeMessage m = message("a@example.test", "b@other.test");
+            relay.send(m);
+            String id = m.getMessageID();
+            assertThat(server.messages()).hasSize(2).allSatisfy(text -> assertThat(text).contains(id));
+        }
+    }
+
+    @Test
+    void requireTls_firstHostTemporarilySkipped_secondPermanently_failsTemporarily() throws Exception {
+        MapDns dns = new MapDns().mx("example.test", SECURE, new MxRecord(10, "mx1.example.test"),
+                new MxRecord(20, "mx2.example.test")).host("mx1.example.test", SECURE, LOOPBACK)
+                .host("mx2.example.test", INSECURE, LOOPBACK)
+                .tlsa("_25._tcp.mx1.example.test", BOGUS, daneEe(MX1));
+        try (RelaySender relay = relay(dns, 25)) {
+            DomainDelivery d = relay.send(message("bob@example.test"), DeliveryOption.REQUIRE_TLS).domains().get(0);
+            assertThat(d.status()).isEqualTo(DomainDelivery.Status.FAILED_TEMPORARILY);
+        }
+    }
+
+    @Test
+    void idnDeviationCharacter_refusedWithTheALabelAdvice() throws Exception {
+        try (RelaySender relay = relay(new MapDns(), 25)) {
+            MimeMessage m = message("bob@example.test");
+            m.addRecipient(Message.RecipientType.TO, new InternetAddress("hans@stra\u00dfe.test", false));
+            assertThatThrownBy(() -> relay.send(m)).isInstanceOf(InvalidMessageException.class)
+                    .hasMessageContaining("A-label");
+        }
+    }
+
+    @Test
+    void candidates_firstIpv6AndFirstIpv4() throws Exception {
+        InetAddress v6a = InetAddress.getByName("::1");
+        InetAddress v6b = InetAddress.getByName("fe80::1");
+        InetAddress v4 = InetAddress.getByName("127.0.0.9");
+        assertThat(MxDelivery.candidates(List.of(v6a, v6b, v4))).containsExactly(v6a, v4);
+        assertThat(MxDelivery.candidates(List.of(v4))).containsExactly(v4);
     }
 
     // ---- MX selection and grouping ----

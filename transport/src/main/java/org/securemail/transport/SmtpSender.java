@@ -172,6 +172,8 @@ public final class SmtpSender implements AutoCloseable {
      * Sends a message to the given envelope recipients only, as {@code Transport.sendMessage(message, addresses)}
      * does: its To and Cc headers are sent as they are (Bcc never), and only these addresses get RCPT TO. For a
      * relay that delivers each recipient domain's share to its own server, or a resend to the recipients that failed.
+     * Like {@code sendMessage}, it does not call {@code saveChanges()}, so the message keeps its Message-ID across
+     * sends; a message never saved is saved once, by Jakarta Mail, as it is written.
      *
      * @param message the message
      * @param recipients the envelope recipients, not empty
@@ -190,7 +192,6 @@ public final class SmtpSender implements AutoCloseable {
         for (Address a : addresses) {
             Objects.requireNonNull(a, "recipient");
         }
-        message.saveChanges();
         return send(message, addresses, requireTls);
     }
 

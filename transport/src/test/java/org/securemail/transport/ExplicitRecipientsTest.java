@@ -30,6 +30,21 @@ class ExplicitRecipientsTest {
     }
 
     @Test
+    void explicitRecipients_twoSends_sameMessageId() throws Exception {
+        try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start();
+             SmtpSender sender = Fixtures.sender(server.port()).build()) {
+            MimeMessage m = Fixtures.message("x");
+            m.saveChanges();
+            String id = m.getMessageID();
+            DeliveryReport first = sender.send(m, List.of(new InternetAddress("a@one.test")));
+            DeliveryReport second = sender.send(m, List.of(new InternetAddress("b@two.test")));
+            assertThat(first.messageId()).contains(id);
+            assertThat(second.messageId()).contains(id);
+            assertThat(server.messages()).hasSize(2).allSatisfy(text -> assertThat(text).contains(id));
+        }
+    }
+
+    @Test
     void explicitRecipients_empty_refusedBeforeConnecting() {
         try (HostileSmtpServer server = HostileSmtpServer.builder(Fixtures.SERVER_TLS).start();
              SmtpSender sender = Fixtures.sender(server.port()).build()) {

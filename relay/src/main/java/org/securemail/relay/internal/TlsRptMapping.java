@@ -28,6 +28,9 @@ public final class TlsRptMapping {
         switch (Objects.requireNonNull(reason, "reason")) {
             case HOST_NAME_MISMATCH:
                 return TlsReportResultType.CERTIFICATE_HOST_MISMATCH;
+            case DANE_MISMATCH:
+                // RFC 8460 §4.3.2.1: none of the TLSA records was found valid for the certificate presented.
+                return TlsReportResultType.TLSA_INVALID;
             case CERTIFICATE_EXPIRED:
                 return TlsReportResultType.CERTIFICATE_EXPIRED;
             case CERTIFICATE_NOT_YET_VALID:
