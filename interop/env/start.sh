@@ -484,6 +484,9 @@ HEADER
 # DS record of dns.zone's key-signing key (the test trust anchor):
 #   dns.zone.secure    signed, DS in dns.zone (validates); MX mx.<zone> -> host, TLSA 3 1 1 of certificate.file's key;
 #                      mismatch.<zone> MX mx-mismatch (TLSA matching nothing); ta.<zone> MX mx-ta (TLSA 2 1 1 of ca.file)
+#                      ta-unnamed.<zone> MX mx-unnamed (TLSA 2 1 1, a name the certificate lacks); badsig.<zone> MX
+#                      mx-badsig (its TLSA signature corrupted: bogus); sts.<zone> / sts-unnamed.<zone> (MX mx /
+#                      mx-unnamed) with _mta-sts TXT and mta-sts.* A 127.0.0.1 (the relay tests serve policies there)
 #   dns.zone.insecure  the same records unsigned, no DS in dns.zone (an insecure delegation)
 #   dns.zone.bogus     the same records signed, but the DS in dns.zone names another key (every answer bogus)
 #   dns.name.nullmx    a null MX (RFC 7505); dns.name.nomx: an A record and no MX (implicit MX)
