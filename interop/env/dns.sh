@@ -13,6 +13,8 @@
 
 DNS_PARENT=securemail.test
 DNS_DIR="$SRV/nsd"
+# Where the MTA-STS policy hosts (mta-sts.sts.ZONE) point: the relay tests serve policies from the JVM on 127.0.0.1.
+DNS_POLICY_HOST=127.0.0.1
 
 # spki_sha256 PEM: the SHA-256 of a certificate's SubjectPublicKeyInfo, hex (TLSA selector 1, matching type 1).
 spki_sha256() {
@@ -38,6 +40,21 @@ sign_zone() {
     "$DNS_DIR/$zone.zone" "$KSK" "$zsk" || die 1 "ldns-signzone failed for $zone"
 }
 
+# corrupt_signature ZONE OWNER TYPE: changes the first character of the signature of OWNER's RRSIG over TYPE in
+# DNS_DIR/ZONE.zone.signed, so that the record set fails validation (bogus) while everything else in the zone validates.
+corrupt_signature() {
+  local zone=$1 owner=$2 type=$3 file="$DNS_DIR/$1.zone.signed"
+  awk -v owner="$owner" -v type="$type" '
+    $1 == owner && $4 == "RRSIG" && $5 == type {
+      sig = $NF; first = substr(sig, 1, 1)
+      sub(/[^ \t]+$/, (first == "A" ? "B" : "A") substr(sig, 2)); n++
+    }
+    { print }
+    END { if (n != 1) exit 1 }' "$file" > "$file.tmp" \
+    || die 1 "corrupt_signature: no single RRSIG $type at $owner in $file"
+  mv -f "$file.tmp" "$file"
+}
+
 configure_dns() {
   local serial spki ca_spki wrong child
   mkdir -p "$DNS_DIR/keys" "$DNS_DIR/xfr"
@@ -51,12 +68,13 @@ configure_dns() {
   for child in secure insecure bogus; do
     render "$TEMPLATES/nsd/child.zone.in" "$DNS_DIR/$child.$DNS_PARENT.zone" ZONE="$child.$DNS_PARENT" \
       PARENT="$DNS_PARENT" KIND="$child" LISTEN="$LISTEN" SERIAL="$serial" SPKI_SHA256="$spki" \
-      CA_SPKI_SHA256="$ca_spki" WRONG_SHA256="$wrong"
+      CA_SPKI_SHA256="$ca_spki" WRONG_SHA256="$wrong" POLICY_HOST="$DNS_POLICY_HOST"
   done
   render "$TEMPLATES/nsd/parent.zone.in" "$DNS_DIR/$DNS_PARENT.zone" PARENT="$DNS_PARENT" LISTEN="$LISTEN" \
     SERIAL="$serial"
 
   sign_zone "secure.$DNS_PARENT"
+  corrupt_signature "secure.$DNS_PARENT" "_25._tcp.mx-badsig.secure.$DNS_PARENT." TLSA
   ldns-key2ds -n -2 "$KSK.key" >> "$DNS_DIR/$DNS_PARENT.zone" || die 1 "ldns-key2ds failed"
   sign_zone "bogus.$DNS_PARENT"
   # The parent vouches for a key the zone never uses: every answer from bogus.* fails validation.

@@ -42,7 +42,14 @@ DOMAIN=securemail.test
 # ssl=required. A client connecting to 127.0.0.2 gets 127.0.0.1 as its source address, so Dovecot
 # enforces TLS as it would for a remote client. 127.0.0.0/8 is all loopback.
 LISTEN=127.0.0.2
+# The MX host names of the test zones (dns.sh, templates/nsd/child.zone.in) are in the certificate too, so that
+# DANE-TA and MTA-STS can check them; mx-unnamed.* is left out on purpose (a certificate that does not name its MX).
 SAN_TEXT="DNS:localhost, IP:127.0.0.1, IP:127.0.0.2"
+for kind in secure insecure bogus; do
+  for mxhost in mx mx-mismatch mx-ta mx-badsig; do
+    SAN_TEXT+=", DNS:$mxhost.$kind.securemail.test"
+  done
+done
 MAIL_USER=alice
 T0=$(date +%s%N)
 
@@ -113,7 +120,7 @@ PORT_NAMES=(
   SMTP_SUBMISSION_STARTTLS SMTP_SUBMISSION_IMPLICIT SMTP_RELAY
   SMTP_WEAK_TLS11 SMTP_WEAK_TLS11_IMPLICIT SMTP_WEAK_NONFS SMTP_WEAK_NONFS_IMPLICIT
   SMTP_WEAK_CBC SMTP_WEAK_CBC_IMPLICIT SMTP_WEAK_DHE1024 SMTP_WEAK_DHE1024_IMPLICIT
-  SMTP_WEAK_NOSTARTTLS
+  SMTP_WEAK_NOSTARTTLS SMTP_MX SMTP_MX_WEAK_NOSTARTTLS
   IMAP_STARTTLS IMAP_IMPLICIT POP3_STARTTLS POP3_IMPLICIT
   IMAP_WEAK_NOSTARTTLS POP3_WEAK_NOSTARTTLS
   IMAP_WEAK_TLS11 IMAP_WEAK_TLS11_IMPLICIT POP3_WEAK_TLS11 POP3_WEAK_TLS11_IMPLICIT
@@ -212,8 +219,11 @@ cp "$TLS_DIR/ca.pem" "$WORKDIR/ca.pem"
 PASSWORD=$(openssl rand -hex 16)
 MAILDIR="$MAIL_DIR/$MAIL_USER/Maildir"
 mkdir -p "$MAILDIR"/{cur,new,tmp}
+# What the MX listeners accept for the test zones' domains (relay.maildir, for the relay tests).
+RELAY_MAILDIR="$MAIL_DIR/relay/Maildir"
+mkdir -p "$RELAY_MAILDIR"/{cur,new,tmp}
 chown -R "$RUN_UID:$RUN_GID" "$MAIL_DIR"
-chmod -R go-rwx "$MAIL_DIR/$MAIL_USER"
+chmod -R go-rwx "$MAIL_DIR/$MAIL_USER" "$MAIL_DIR/relay"
 chmod 0755 "$MAIL_DIR"
 # passwd-file: user:password:uid:gid:(gecos):home:(shell):extra
 printf '%s:{PLAIN}%s:%s:%s::%s::\n' "$MAIL_USER" "$PASSWORD" "$RUN_UID" "$RUN_GID" "$MAIL_DIR/$MAIL_USER" > "$USERS_FILE"
@@ -277,6 +287,7 @@ render "$TEMPLATES/postfix/master.cf.in" "$PF_ETC/master.cf" DOMAIN="$DOMAIN" LI
   SMTP_WEAK_TLS11_PORT="${PORT[SMTP_WEAK_TLS11]}" SMTP_WEAK_TLS11_IMPLICIT_PORT="${PORT[SMTP_WEAK_TLS11_IMPLICIT]}" \
   SMTP_WEAK_NONFS_PORT="${PORT[SMTP_WEAK_NONFS]}" SMTP_WEAK_NONFS_IMPLICIT_PORT="${PORT[SMTP_WEAK_NONFS_IMPLICIT]}" \
   SMTP_WEAK_NOSTARTTLS_PORT="${PORT[SMTP_WEAK_NOSTARTTLS]}" \
+  SMTP_MX_PORT="${PORT[SMTP_MX]}" SMTP_MX_WEAK_NOSTARTTLS_PORT="${PORT[SMTP_MX_WEAK_NOSTARTTLS]}" \
   OPENSSL_TLS11_CNF="$OPENSSL_TLS11_CNF" OPENSSL_NONFS_CNF="$OPENSSL_NONFS_CNF" \
   TLS11_CIPHERS="$TLS11_CIPHERS" NONFS_CIPHERS="$NONFS_CIPHERS" \
   SMTP_WEAK_CBC_PORT="${PORT[SMTP_WEAK_CBC]}" SMTP_WEAK_CBC_IMPLICIT_PORT="${PORT[SMTP_WEAK_CBC_IMPLICIT]}" \
@@ -286,6 +297,11 @@ render "$TEMPLATES/postfix/master.cf.in" "$PF_ETC/master.cf" DOMAIN="$DOMAIN" LI
 printf '%s@%s %s/Maildir/\n%s@courier.%s courier/%s/Maildir/\n' "$MAIL_USER" "$DOMAIN" "$MAIL_USER" \
   "$MAIL_USER" "$DOMAIN" "$MAIL_USER" > "$PF_ETC/vmailbox"
 printf 'postmaster@%s %s@%s\nabuse@%s %s@%s\n' "$DOMAIN" "$MAIL_USER" "$DOMAIN" "$DOMAIN" "$MAIL_USER" "$DOMAIN" > "$PF_ETC/valias"
+# Any address at the test zones' domains (secure., insecure., bogus.DOMAIN and the names below them, where the
+# relay tests send) goes into relay.maildir; the MX listeners accept it without AUTH, as a domain's MX does.
+relay_re="([a-z0-9-]+\\.)*(secure|insecure|bogus)\\.${DOMAIN//./\\.}"
+printf '/^%s$/ OK\n' "$relay_re" > "$PF_ETC/relay-domains"
+printf '/@%s$/ relay/Maildir/\n' "$relay_re" > "$PF_ETC/relay-vmailbox"
 chmod 0644 "$PF_ETC"/*
 mkdir -p "$PF_DIR/queue" "$PF_DIR/data"
 chown postfix "$PF_DIR/data"
@@ -414,6 +430,7 @@ password=$PASSWORD
 mail.domain=$DOMAIN
 mail.address=$MAIL_USER@$DOMAIN
 maildir=$MAILDIR
+relay.maildir=$RELAY_MAILDIR
 workdir=$WORKDIR
 server.tree=$SRV
 log.postfix=$PF_DIR/postfix.log
@@ -441,6 +458,8 @@ HEADER
 #   smtp.submission.starttls  STARTTLS required, then AUTH (PLAIN/LOGIN via Dovecot); AUTH not offered before TLS
 #   smtp.submission.implicit  implicit TLS, then AUTH
 #   smtp.relay                no AUTH, STARTTLS offered but optional; accepts mail for mail.domain only
+#   smtp.mx                   a recipient domain's MX: no AUTH, STARTTLS offered; accepts mail for the DNS test zones'
+#                             domains (dns.zone.{secure,insecure,bogus} and below) into relay.maildir
 #   imap.starttls / pop3.starttls  STARTTLS/STLS offered, LOGINDISABLED / no USER-PASS before TLS
 #   imap.implicit / pop3.implicit  implicit TLS
 # Weak listeners, exactly one weakness each (same certificate, same user):
@@ -449,6 +468,7 @@ HEADER
 #   *.weak.nonfs[.implicit]   TLS 1.2 only, AES128-GCM-SHA256 only (static RSA key exchange, no forward secrecy)
 #   smtp.weak.cbc[.implicit]  TLS 1.2 only, ECDHE-RSA-AES*-SHA* CBC suites only (forward secret, not AEAD)
 #   smtp.weak.dhe1024[.implicit]  TLS 1.2 only, DHE-RSA-AES*-GCM only with a 1024-bit DH group (RFC 5114 group 1)
+#   smtp.mx.weak.nostarttls   smtp.mx without STARTTLS (as if a network attacker had stripped it)
 # Keys without .implicit on weak TLS listeners use STARTTLS (SMTP, IMAP) or STLS (POP3).
 # Sandboxed servers (interop/env/README.md), same user and password, same CA:
 #   exim.smtp.submission.{starttls,implicit}   Exim 4; delivers mail.address to Cyrus by LMTP
@@ -464,6 +484,9 @@ HEADER
 # DS record of dns.zone's key-signing key (the test trust anchor):
 #   dns.zone.secure    signed, DS in dns.zone (validates); MX mx.<zone> -> host, TLSA 3 1 1 of certificate.file's key;
 #                      mismatch.<zone> MX mx-mismatch (TLSA matching nothing); ta.<zone> MX mx-ta (TLSA 2 1 1 of ca.file)
+#                      ta-unnamed.<zone> MX mx-unnamed (TLSA 2 1 1, a name the certificate lacks); badsig.<zone> MX
+#                      mx-badsig (its TLSA signature corrupted: bogus); sts.<zone> / sts-unnamed.<zone> (MX mx /
+#                      mx-unnamed) with _mta-sts TXT and mta-sts.* A 127.0.0.1 (the relay tests serve policies there)
 #   dns.zone.insecure  the same records unsigned, no DS in dns.zone (an insecure delegation)
 #   dns.zone.bogus     the same records signed, but the DS in dns.zone names another key (every answer bogus)
 #   dns.name.nullmx    a null MX (RFC 7505); dns.name.nomx: an A record and no MX (implicit MX)

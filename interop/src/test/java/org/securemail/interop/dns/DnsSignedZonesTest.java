@@ -76,10 +76,21 @@ class DnsSignedZonesTest {
 
     @Test
     void txt_signedZone_secure() throws Exception {
-        DnsAnswer<String> answer = dns.txt("_mta-sts." + secure);
+        DnsAnswer<String> answer = dns.txt("_mta-sts.sts." + secure);
 
         assertThat(answer.status()).isEqualTo(DnsAnswer.Status.SECURE);
         assertThat(answer.records()).singleElement().asString().startsWith("v=STSv1; id=");
+    }
+
+    @Test
+    void tlsa_signatureCorruptedAfterSigning_bogusWhileTheHostStaysSecure() throws Exception {
+        DnsAnswer<TlsaRecord> tlsa = dns.tlsa("_25._tcp.mx-badsig." + secure);
+        DnsAnswer<InetAddress> host = dns.addresses("mx-badsig." + secure);
+
+        assertThat(tlsa.status()).isEqualTo(DnsAnswer.Status.BOGUS);
+        assertThat(tlsa.records()).isEmpty();
+        assertThat(host.status()).isEqualTo(DnsAnswer.Status.SECURE);
+        assertThat(host.records()).containsExactly(mailHost);
     }
 
     @Test
