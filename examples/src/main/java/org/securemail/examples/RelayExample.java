@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,7 +28,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -42,11 +40,6 @@ import org.securemail.relay.RelayReport;
 import org.securemail.relay.RelaySender;
 import org.securemail.relay.TlsReport;
 import org.securemail.relay.TlsReportAggregator;
-import org.xbill.DNS.Lookup;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
  * Delivery straight to the recipients' MX hosts, as docs/relaying-to-mx.md quotes it: a {@link RelaySender} that sends
@@ -164,7 +157,7 @@ public final class RelayExample {
                                     String organization, String submitter, InternetAddress from) {
         for (TlsReport r : sessions.takeReportsBefore(today)) {        // yesterday's, and older days not yet taken
             try {
-                for (URI rua : reportAddresses(r.policyDomain())) {
+                for (URI rua : reportRelay.tlsReportAddresses(r.policyDomain())) {   // its _smtp._tls record
                     if (rua.getScheme().equalsIgnoreCase("mailto")) {
                         MimeMessage mail = reportMail(r, organization, submitter, from,
                                 new InternetAddress(rua.getSchemeSpecificPart()));
@@ -189,59 +182,6 @@ public final class RelayExample {
      */
     private static MimeMessage dkimSigned(MimeMessage mail) {
         return mail;
-    }
-
-    /**
-     * Looks up where a domain wants its TLS reports: the {@code rua} of its {@code _smtp._tls} TXT record.
-     *
-     * @param policyDomain the domain the report is about
-     * @return the {@code mailto:} and {@code https:} addresses, empty when the domain takes no reports
-     * @throws TextParseException if the domain is not a valid DNS name
-     */
-    static List<URI> reportAddresses(String policyDomain) throws TextParseException {
-        Record[] records = new Lookup("_smtp._tls." + policyDomain + ".", Type.TXT).run();
-        List<String> texts = new ArrayList<>();
-        if (records != null) {
-            for (Record r : records) {
-                texts.add(String.join("", ((TXTRecord) r).getStrings()));
-            }
-        }
-        return reportAddresses(texts);
-    }
-
-    private static final Pattern TLSRPT_RECORD = Pattern.compile("v=TLSRPTv1[ \\t]*;.*", Pattern.DOTALL);
-
-    /**
-     * Reads the {@code rua} addresses from a name's TXT records (RFC 8460 §3): exactly one record must begin with
-     * {@code v=TLSRPTv1;}, otherwise the domain takes no reports.
-     *
-     * @param txtRecords the TXT records, each one's strings joined
-     * @return the {@code mailto:} and {@code https:} addresses, in order; other schemes are left out
-     */
-    static List<URI> reportAddresses(List<String> txtRecords) {
-        List<String> tlsrpt = txtRecords.stream().filter(t -> TLSRPT_RECORD.matcher(t).matches()).toList();
-        if (tlsrpt.size() != 1) {
-            return List.of();
-        }
-        List<URI> result = new ArrayList<>();
-        for (String field : tlsrpt.get(0).split(";")) {
-            String f = field.strip();
-            if (!f.startsWith("rua=")) {
-                continue;
-            }
-            for (String address : f.substring("rua=".length()).split(",")) {
-                try {
-                    URI uri = new URI(address.strip());
-                    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-                    if (scheme.equals("mailto") || scheme.equals("https")) {
-                        result.add(uri);
-                    }
-                } catch (URISyntaxException e) {
-                    LOG.log(Level.INFO, "ignored TLS report address " + address + ": " + e.getMessage());
-                }
-            }
-        }
-        return result;
     }
 
     /**

@@ -51,7 +51,7 @@ import org.xbill.DNS.SOARecord;
 
 /**
  * {@link RelayExample} without the Internet: {@code deliver} through a relay whose DNS server and MX are on loopback,
- * and the parts that need neither: the MTA-STS policy directory, the reading of the {@code _smtp._tls} record, and the
+ * and the parts that need neither: the MTA-STS policy directory and the
  * TLS report mail built from an aggregator fed through its public API. {@code main} itself is only compiled.
  */
 class RelayExampleTest {
@@ -104,25 +104,6 @@ class RelayExampleTest {
                 assertThat(r.policies().get(0).successfulSessionCount()).isEqualTo(1);
             });
         }
-    }
-
-    @Test
-    void reportAddresses_oneTlsrptRecordAmongOthers_mailtoAndHttpsInOrder() {
-        List<URI> ruas = RelayExample.reportAddresses(List.of("v=spf1 -all",
-                "v=TLSRPTv1; rua=mailto:tlsrpt@example.com, https://reports.example.com/tlsrpt ,ftp://x.example.com/"));
-        assertThat(ruas).containsExactly(URI.create("mailto:tlsrpt@example.com"),
-                URI.create("https://reports.example.com/tlsrpt"));
-    }
-
-    @Test
-    void reportAddresses_twoTlsrptRecords_noReports() {
-        assertThat(RelayExample.reportAddresses(List.of("v=TLSRPTv1; rua=mailto:a@example.com",
-                "v=TLSRPTv1; rua=mailto:b@example.com"))).isEmpty();
-    }
-
-    @Test
-    void reportAddresses_noVersionFirst_noReports() {
-        assertThat(RelayExample.reportAddresses(List.of("rua=mailto:a@example.com; v=TLSRPTv1"))).isEmpty();
     }
 
     @Test

@@ -89,22 +89,54 @@ public final class TlsaRecord {
         return value;
     }
 
-    /** @return the certificate usage */
+    /**
+
+     * Returns the certificate usage.
+
+     *
+
+     * @return the certificate usage
+
+     */
     public int usage() {
         return usage;
     }
 
-    /** @return the selector */
+    /**
+
+     * Returns the selector.
+
+     *
+
+     * @return the selector
+
+     */
     public int selector() {
         return selector;
     }
 
-    /** @return the matching type */
+    /**
+
+     * Returns the matching type.
+
+     *
+
+     * @return the matching type
+
+     */
     public int matchingType() {
         return matchingType;
     }
 
-    /** @return a copy of the certificate association data */
+    /**
+
+     * Returns a copy of the certificate association data.
+
+     *
+
+     * @return a copy of the certificate association data
+
+     */
     public byte[] data() {
         return data.clone();
     }
@@ -150,7 +182,15 @@ public final class TlsaRecord {
         return ((usage * 31 + selector) * 31 + matchingType) * 31 + Arrays.hashCode(data);
     }
 
-    /** @return the presentation form, e.g. {@code 3 1 1 0123abcd} */
+    /**
+
+     * Returns the presentation form, e.g. {@code 3 1 1 0123abcd}.
+
+     *
+
+     * @return the presentation form, e.g. {@code 3 1 1 0123abcd}
+
+     */
     @Override
     public String toString() {
         return usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(data);

@@ -165,7 +165,7 @@ class RelayToPostfixTest {
     }
 
     @Test
-    void daneEe_recordMatchesNothing_notDeliveredNoMailCommand_validationFailureReported() throws Exception {
+    void daneEe_recordMatchesNothing_notDeliveredNoMailCommand_tlsaInvalidReported() throws Exception {
         String domain = "mismatch." + secure;
         PostfixMxLog log = mark(mxPort);
         try (RelaySender relay = relay(mxPort).build()) {
@@ -175,7 +175,7 @@ class RelayToPostfixTest {
             assertThat(d.attempts()).anyMatch(a -> a.contains("mx-mismatch." + secure) && a.contains("DANE failed"));
             assertThat(log.sessions()).hasSize(1).noneMatch(PostfixMxLog.Session::sentMail);
             assertThat(tlsReportJson(relay, domain)).contains("\"policy-type\":\"tlsa\"",
-                    "\"result-type\":\"validation-failure\"",
+                    "\"result-type\":\"tlsa-invalid\"",
                     "\"receiving-mx-hostname\":\"mx-mismatch." + secure + "\"");
         }
     }
