@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs SecureMail's artifacts into your local Maven repository (~/.m2/repository), so that a project of yours
 # can depend on them before a release is on Maven Central (README.md, "Getting started"): securemail-bom,
-# securemail-policy, securemail-core, securemail-transport, securemail-spring-boot-starter and securemail-testkit,
+# securemail-policy, securemail-core, securemail-transport, securemail-relay, securemail-spring-boot-starter and
+# securemail-testkit,
 # each with its sources and Javadoc jars, and builds the
 # command-line tool, cli/target/securemail.jar. Tests are not run here (./test.sh runs them).
 #
@@ -27,6 +28,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 mvn -B -ntp -Dmaven.test.skip=true -Prelease "$@" clean install
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -n 1)
-echo "install.sh: installed org.securemail:securemail-bom:$version (policy, core, transport, spring-boot-starter,"\
+echo "install.sh: installed org.securemail:securemail-bom:$version (policy, core, transport, relay,"\
+     "spring-boot-starter,"\
      "testkit) into the local Maven"\
      "repository; the CLI is cli/target/securemail.jar"

@@ -4,7 +4,8 @@
 #  1. installs what the tests need from Debian packages, non-interactively (maven, openssl; postfix, dovecot for
 #     the interop tests, and Exim, OpenSMTPD, Cyrus and Courier unpacked beside them: interop/env/install.sh);
 #  2. starts private Postfix, Dovecot, Exim, OpenSMTPD, Cyrus and Courier servers on loopback with certificates made
-#     for this run (interop/env/start.sh; it first stops anything an earlier run left behind, and picks free ports);
+#     for this run, and NSD serving DNS zones signed for this run (the relay's DANE tests) (interop/env/start.sh; it
+#     first stops anything an earlier run left behind, and picks free ports);
 #  3. runs `mvn clean verify` with the interop module (profile "interop") and the release profile (sources and
 #     Javadoc jars);
 #  4. writes the interop matrix of docs/testing-your-mail-setup.md from what the tests recorded (interop/matrix.py);
@@ -58,7 +59,7 @@ if [ "$interop" = no ]; then
   mvn -B -ntp clean verify -Prelease "$@"
   "$root/tools/release-check.sh" "${check_args[@]}"
   echo "test.sh: THE INTEROP TESTS DID NOT RUN: the mail servers could not be installed here (needs root and"\
-       "apt-get; packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 perl, and"\
+       "apt-get; packages: postfix dovecot-core dovecot-imapd dovecot-pop3d openssl python3 perl nsd ldnsutils, and"\
        "exim4-daemon-light opensmtpd cyrus-imapd cyrus-pop3d courier-imap courier-pop unpacked). The rest passed." >&2
   exit 3
 fi
