@@ -44,11 +44,11 @@ import org.securemail.transport.Timeouts;
  * domains into, by its Message-ID and by the queue id of Postfix's 250 reply; a refused one in Postfix's log, which
  * shows whether the session got as far as MAIL.
  *
- * <p>REQUIRETLS is tested only where it must be refused: no MX server in Debian 12 offers it (Postfix 3.7.11 has no
+ * <p>REQUIRETLS is refused by Postfix, which does not offer it: no MX server in Debian 12 does (Postfix 3.7.11 has no
  * REQUIRETLS support, {@code postconf -d} lists no such parameter, postfix.org's REQUIRETLS_README describes support
  * in later versions; the binaries of Exim 4.96 and OpenSMTPD 6.8 do not contain the keyword). That a message is sent
- * with the REQUIRETLS parameter to an MX that offers it under DANE is {@code RelaySenderTest}'s
- * {@code requireTls_daneAndOffered_sentWithTheParameter}, against the testkit's SMTP server.
+ * with the REQUIRETLS parameter to an MX that offers it is tested with the real DNS and DANE, against the test kit's
+ * SMTP server holding the run's certificate ({@code requireTls_daneAndTheMxOffersIt_deliveredWithTheMailParameter}).
  */
 class RelayToPostfixTest {
     private static final TlsEngine ENGINE = TlsEngine.create();
@@ -422,6 +422,54 @@ class RelayToPostfixTest {
     }
 
     // ---- REQUIRETLS ----
+
+    /**
+     * The run's server certificate and key (interop/env/start.sh), as a server-side SSLContext for this JVM's SMTP
+     * server: the zone's DANE-EE record names this key.
+     */
+    private static SSLContext runCertificateContext() throws Exception {
+        Path certificate = Path.of(env.get("certificate.file"));
+        String keyPem = Files.readString(certificate.resolveSibling("server.key"));
+        byte[] der = java.util.Base64.getMimeDecoder().decode(keyPem.replaceAll("-----[A-Z ]+-----", ""));
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+        java.security.cert.Certificate leaf;
+        try (java.io.InputStream in = Files.newInputStream(certificate)) {
+            leaf = cf.generateCertificate(in);
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", key, new char[0], new java.security.cert.Certificate[] {leaf});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /**
+     * REQUIRETLS honoured, with the real DNS: NSD's signed zone sends {@code requiretls.<secure zone>} to an MX on
+     * 127.0.0.1 whose DANE-EE record names the run's certificate; no Debian 12 MTA offers REQUIRETLS, so the MX there
+     * is the test kit's SMTP server offering it, with that certificate.
+     */
+    @Test
+    void requireTls_daneAndTheMxOffersIt_deliveredWithTheMailParameter() throws Exception {
+        String domain = "requiretls." + secure;
+        try (org.securemail.testing.HostileSmtpServer mx = org.securemail.testing.HostileSmtpServer
+                .builder(runCertificateContext()).extensions("REQUIRETLS").start();
+             RelaySender relay = relay(mx.port()).build()) {
+            DomainDelivery d = relay.send(message("bob@" + domain), DeliveryOption.REQUIRE_TLS).domains().get(0);
+
+            assertThat(d.status()).as("%s", d).isEqualTo(DomainDelivery.Status.DELIVERED);
+            assertThat(d.security()).contains(MxSecurity.DANE);
+            assertThat(d.mxHost()).contains("mx-local." + secure);
+            assertThat(mx.tlsLines()).anyMatch(l -> l.startsWith("MAIL FROM:<notify@sender.test>")
+                    && l.endsWith(" REQUIRETLS"));
+            assertThat(mx.messages()).hasSize(1);
+        }
+    }
 
     @Test
     void requireTls_daneButPostfixDoesNotOfferIt_refusedPermanentlyBeforeMail() throws Exception {
