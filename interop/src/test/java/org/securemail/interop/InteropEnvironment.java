@@ -1,11 +1,9 @@
 package org.securemail.interop;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import org.securemail.policy.TlsPolicy;
 import org.securemail.policy.TlsProvider;
 import org.securemail.policy.TrustSource;
@@ -17,42 +15,25 @@ import org.securemail.policy.TrustSource;
 final class InteropEnvironment {
     private static InteropEnvironment instance;
 
-    private final Properties p;
+    private final InteropProperties p;
 
-    private InteropEnvironment(Properties p) {
+    private InteropEnvironment(InteropProperties p) {
         this.p = p;
     }
 
     static synchronized InteropEnvironment get() {
         if (instance == null) {
-            String file = System.getProperty("interop.properties", "");
-            if (file.isBlank()) {
-                throw new IllegalStateException("the interop tests need the real mail servers (Postfix, Dovecot,"
-                        + " Exim, OpenSMTPD, Cyrus, Courier): run"
-                        + " ./test.sh, which installs and starts them (interop/env/start.sh) and passes"
-                        + " -Dinterop.properties=WORKDIR/interop.properties");
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + file + ": " + e, e);
-            }
-            instance = new InteropEnvironment(p);
+            instance = new InteropEnvironment(InteropProperties.load("interop tests need the real mail servers (Postfix, Dovecot, Exim, OpenSMTPD, Cyrus, Courier)"));
         }
         return instance;
     }
 
     String get(String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("interop.properties has no " + key);
-        }
-        return v;
+        return p.get(key);
     }
 
     int port(String key) {
-        return Integer.parseInt(get(key + ".port"));
+        return p.port(key);
     }
 
     String host() {

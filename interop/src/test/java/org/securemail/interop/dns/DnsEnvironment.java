@@ -2,7 +2,6 @@ package org.securemail.interop.dns;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Properties;
+import org.securemail.interop.InteropProperties;
 import org.securemail.relay.internal.DnsjavaDns;
 
 /**
@@ -23,37 +22,25 @@ import org.securemail.relay.internal.DnsjavaDns;
 final class DnsEnvironment {
     private static DnsEnvironment instance;
 
-    private final Properties p;
+    private final InteropProperties p;
 
-    private DnsEnvironment(Properties p) {
+    private DnsEnvironment(InteropProperties p) {
         this.p = p;
     }
 
     static synchronized DnsEnvironment get() {
         if (instance == null) {
-            String file = System.getProperty("interop.properties", "");
-            if (file.isBlank()) {
-                throw new IllegalStateException("the DNS interop tests need the signed zones NSD serves: run ./test.sh,"
-                        + " which starts it (interop/env/start.sh) and passes"
-                        + " -Dinterop.properties=WORKDIR/interop.properties");
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + file + ": " + e, e);
-            }
-            instance = new DnsEnvironment(p);
+            instance = new DnsEnvironment(InteropProperties.load("DNS interop tests need the signed zones NSD serves"));
         }
         return instance;
     }
 
     String get(String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("interop.properties has no " + key + " (an older start.sh?)");
-        }
-        return v;
+        return p.get(key);
+    }
+
+    int port(String key) {
+        return p.port(key);
     }
 
     InetSocketAddress server() throws IOException {

@@ -1,13 +1,12 @@
 package org.securemail.interop.relay;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import org.securemail.interop.InteropProperties;
 
 /**
  * What the relay tests use of interop/env/start.sh's environment, read from interop.properties: NSD with the zones
@@ -17,41 +16,25 @@ import java.util.Properties;
 final class RelayEnvironment {
     private static RelayEnvironment instance;
 
-    private final Properties p;
+    private final InteropProperties p;
 
-    private RelayEnvironment(Properties p) {
+    private RelayEnvironment(InteropProperties p) {
         this.p = p;
     }
 
     static synchronized RelayEnvironment get() {
         if (instance == null) {
-            String file = System.getProperty("interop.properties", "");
-            if (file.isBlank()) {
-                throw new IllegalStateException("the relay interop tests need NSD and Postfix: run ./test.sh, which"
-                        + " starts them (interop/env/start.sh) and passes"
-                        + " -Dinterop.properties=WORKDIR/interop.properties");
-            }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + file + ": " + e, e);
-            }
-            instance = new RelayEnvironment(p);
+            instance = new RelayEnvironment(InteropProperties.load("relay interop tests need NSD and Postfix"));
         }
         return instance;
     }
 
     String get(String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("interop.properties has no " + key + " (an older start.sh?)");
-        }
-        return v;
+        return p.get(key);
     }
 
     int port(String key) {
-        return Integer.parseInt(get(key + ".port"));
+        return p.port(key);
     }
 
     InetSocketAddress dnsServer() throws IOException {
