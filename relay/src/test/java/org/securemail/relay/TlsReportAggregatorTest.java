@@ -239,7 +239,7 @@ class TlsReportAggregatorTest {
 
         @Override
         public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("the code under test must not change the clock's zone");
         }
 
         @Override

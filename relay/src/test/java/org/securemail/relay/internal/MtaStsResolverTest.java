@@ -41,7 +41,7 @@ class MtaStsResolverTest {
 
         @Override
         public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("the code under test must not change the clock's zone");
         }
 
         @Override

@@ -61,12 +61,12 @@ class MxHostsTest {
 
         @Override
         public DnsAnswer<String> txt(String name) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("MX selection must not ask for TXT records: " + name);
         }
 
         @Override
         public DnsAnswer<TlsaRecord> tlsa(String name) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("MX selection must not ask for TLSA records: " + name);
         }
     }
 
