@@ -4,8 +4,6 @@ import jakarta.mail.internet.InternetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,17 +26,22 @@ public final class MessageSummary {
     private final Set<String> keywords;
     private final long size;
 
+    /**
+     * Creates a summary that owns the lists and sets it is given: the caller passes fresh ones that nobody else holds
+     * (Angus Mail already hands out copies of a message's addresses), so none is copied again; accessors copy the
+     * mutable addresses on the way out.
+     */
     MessageSummary(long uid, String messageId, List<InternetAddress> from, List<InternetAddress> to, String subject,
                    Instant sentDate, Instant receivedDate, Set<MessageFlag> flags, Set<String> keywords, long size) {
         this.uid = uid;
         this.messageId = messageId;
-        this.from = copy(from);
-        this.to = copy(to);
+        this.from = Collections.unmodifiableList(from);
+        this.to = Collections.unmodifiableList(to);
         this.subject = subject == null ? "" : subject;
         this.sentDate = sentDate;
         this.receivedDate = receivedDate;
-        this.flags = flags.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
-        this.keywords = Collections.unmodifiableSet(new LinkedHashSet<>(keywords));
+        this.flags = flags.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(flags);
+        this.keywords = keywords.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(keywords);
         this.size = size;
     }
 
