@@ -202,19 +202,27 @@ public final class MessageCapture {
             for (int i = off; i < end; i++) {
                 byte c = b[i];
                 if (c > '\r') {
-                    // Most octets: not a line end, not a NUL, not 8-bit.
+                    // Most octets: not a line end, not a NUL, not 8-bit. Take the whole run of them at once: the
+                    // loop that finds its end is all a base64 attachment costs per octet.
+                    int j = i + 1;
+                    while (j < end && b[j] > '\r') {
+                        j++;
+                    }
                     lastCr = false;
                     if (length == 0 && c == '.') {
                         out.write(b, run, i - run);
                         out.write('.');
                         run = i;
                     }
+                    int n = j - i;
                     if (length < KEEP) {
-                        line[length] = c;
+                        System.arraycopy(b, i, line, length, Math.min(n, KEEP - length));
                     }
-                    if (++length > HeaderLines.MAX_LINE) {
+                    length += n;
+                    if (length > HeaderLines.MAX_LINE) {
                         throw tooLong();
                     }
+                    i = j - 1;
                     continue;
                 }
                 if (c == '\n' && lastCr) {
