@@ -44,16 +44,15 @@ import org.securemail.transport.internal.StoreFailures;
  *
  * <p>Messages are addressed by UID ({@link MessageSummary#uid()}), which stays valid across sessions as long as the
  * folder's {@link #uidValidity()} does not change. A listing's summaries come in one FETCH command (at most 10,000
- * messages), never one per message. Bodies are streamed: {@link #stream(long)} reads the message in 16 KiB pieces (IMAP partial
- * FETCH), so a large message is never held in memory whole. Reading a message does not mark it read; call
- * {@link #markSeen(long)}.
+ * messages), never one per message. Bodies are streamed: {@link #stream(long)} reads the message in 16 KiB pieces
+ * (IMAP partial FETCH), so a large message is never held in memory whole. Reading a message does not mark it read;
+ * call {@link #markSeen(long)}.
  *
  * <p>Thread-safe: calls from several threads are serialized on the folder's connection. {@link #waitForNewMail}
  * holds the connection in IDLE; another call on this mailbox from another thread ends the IDLE first (and
  * {@link #stopWaiting()} ends the wait).
  */
 public final class ImapMailbox implements AutoCloseable {
-    /** How many messages one FETCH command asks for at most. */
     /** RFC 2177: a client should re-issue IDLE at least every 29 minutes. */
     private static final Duration MAX_IDLE = Duration.ofMinutes(29);
     private static final FetchProfile SUMMARY = new FetchProfile();
