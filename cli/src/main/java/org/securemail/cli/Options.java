@@ -215,6 +215,47 @@ final class Options {
         }
     }
 
+    /** The message send and relay build: sender, recipients, subject and a UTF-8 text body. */
+    static final class Message {
+        @Option(names = "--from", required = true, paramLabel = "ADDR", description = "Sender address.")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "ADDR", description = "Recipient (repeatable).")
+        java.util.List<String> to;
+
+        @Option(names = "--subject", paramLabel = "TEXT", defaultValue = "", description = "Subject.")
+        String subject;
+
+        @Option(names = "--body-file", paramLabel = "FILE", description = "Body text (UTF-8); default: standard input.")
+        Path bodyFile;
+
+        /** The message; the body from --body-file, else from {@code stdin}. */
+        jakarta.mail.internet.MimeMessage build(java.io.InputStream stdin) throws jakarta.mail.MessagingException {
+            jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                    jakarta.mail.Session.getInstance(new java.util.Properties()));
+            m.setFrom(new jakarta.mail.internet.InternetAddress(from, true));
+            for (String address : to) {
+                m.addRecipient(jakarta.mail.Message.RecipientType.TO,
+                        new jakarta.mail.internet.InternetAddress(address, true));
+            }
+            if (!subject.isEmpty()) {
+                m.setSubject(subject, "UTF-8");
+            }
+            m.setText(body(stdin), "UTF-8");
+            return m;
+        }
+
+        private String body(java.io.InputStream stdin) {
+            try {
+                byte[] bytes = bodyFile != null ? java.nio.file.Files.readAllBytes(bodyFile) : stdin.readAllBytes();
+                return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new Outcomes.UsageException("cannot read the body from " + (bodyFile != null ? bodyFile
+                        : "standard input") + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** How relay and probe --mx find and reach a domain's MX hosts. */
     static final class Relay {
         @Option(names = "--helo", paramLabel = "NAME",

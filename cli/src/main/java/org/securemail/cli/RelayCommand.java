@@ -1,17 +1,9 @@
 package org.securemail.cli;
 
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.securemail.relay.DomainDelivery;
 import org.securemail.relay.RelayReport;
@@ -40,17 +32,8 @@ final class RelayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "ADDR", description = "Sender address.")
-    String from;
-
-    @Option(names = "--to", required = true, paramLabel = "ADDR", description = "Recipient (repeatable).")
-    List<String> to;
-
-    @Option(names = "--subject", paramLabel = "TEXT", defaultValue = "", description = "Subject.")
-    String subject;
-
-    @Option(names = "--body-file", paramLabel = "FILE", description = "Body text (UTF-8); default: standard input.")
-    Path bodyFile;
+    @Mixin
+    Options.Message content;
 
     @Option(names = "--require-tls", description = "Send with REQUIRETLS (RFC 8689): only to an MX that passes DANE"
             + " or MTA-STS enforce and offers REQUIRETLS; otherwise the domain fails permanently.")
@@ -67,7 +50,7 @@ final class RelayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            MimeMessage message = message();
+            MimeMessage message = content.build(main.stdin);
             RelayReport report;
             try (RelaySender sender = relay.build(tls)) {
                 report = requireTls ? sender.send(message, DeliveryOption.REQUIRE_TLS) : sender.send(message);
@@ -109,28 +92,5 @@ final class RelayCommand implements Callable<Integer> {
         }
         return d.domain() + ": " + d.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + d.failure().map(f -> ": " + Outcomes.message(f)).orElse("");
-    }
-
-    private MimeMessage message() throws Exception {
-        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
-        m.setFrom(new InternetAddress(from, true));
-        for (String address : to) {
-            m.addRecipient(Message.RecipientType.TO, new InternetAddress(address, true));
-        }
-        if (!subject.isEmpty()) {
-            m.setSubject(subject, "UTF-8");
-        }
-        m.setText(body(), "UTF-8");
-        return m;
-    }
-
-    private String body() {
-        try {
-            byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : main.stdin.readAllBytes();
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Outcomes.UsageException("cannot read the body from " + (bodyFile != null ? bodyFile
-                    : "standard input") + ": " + e.getMessage());
-        }
     }
 }

@@ -1,17 +1,9 @@
 package org.securemail.cli;
 
-import jakarta.mail.Message;
-import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.securemail.policy.SecurityMode;
 import org.securemail.transport.Credentials;
@@ -46,17 +38,8 @@ final class SendCommand implements Callable<Integer> {
                     + " between servers, never with credentials).")
     Options.Mode mode;
 
-    @Option(names = "--from", required = true, paramLabel = "ADDR", description = "Sender address.")
-    String from;
-
-    @Option(names = "--to", required = true, paramLabel = "ADDR", description = "Recipient (repeatable).")
-    List<String> to;
-
-    @Option(names = "--subject", paramLabel = "TEXT", defaultValue = "", description = "Subject.")
-    String subject;
-
-    @Option(names = "--body-file", paramLabel = "FILE", description = "Body text (UTF-8); default: standard input.")
-    Path bodyFile;
+    @Mixin
+    Options.Message content;
 
     @Mixin
     Options.Login login;
@@ -74,7 +57,7 @@ final class SendCommand implements Callable<Integer> {
             if (credentials != null) {
                 builder.credentials(credentials);
             }
-            MimeMessage message = message();
+            MimeMessage message = content.build(main.stdin);
             DeliveryReport report;
             try (SmtpSender sender = builder.build()) {
                 report = sender.send(message);
@@ -101,29 +84,6 @@ final class SendCommand implements Callable<Integer> {
             return Outcomes.OK;
         } catch (Exception e) {
             return Outcomes.fail(e, connection.json, "send", out, err);
-        }
-    }
-
-    private MimeMessage message() throws Exception {
-        MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
-        m.setFrom(new InternetAddress(from, true));
-        for (String address : to) {
-            m.addRecipient(Message.RecipientType.TO, new InternetAddress(address, true));
-        }
-        if (!subject.isEmpty()) {
-            m.setSubject(subject, "UTF-8");
-        }
-        m.setText(body(), "UTF-8");
-        return m;
-    }
-
-    private String body() {
-        try {
-            byte[] bytes = bodyFile != null ? Files.readAllBytes(bodyFile) : main.stdin.readAllBytes();
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Outcomes.UsageException("cannot read the body from " + (bodyFile != null ? bodyFile
-                    : "standard input") + ": " + e.getMessage());
         }
     }
 }
