@@ -13,6 +13,9 @@ import jakarta.mail.internet.ParseException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -164,6 +167,10 @@ public final class MessageCapture {
 
         private static final byte[] CRLF = {'\r', '\n'};
 
+        /** Eight octets of an array read as one long (the order does not matter to {@link #ordinaryRunEnd}). */
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+                ByteOrder.LITTLE_ENDIAN);
+
         private final OutputStream out;
         private final boolean utf8;
         private final byte[] line = new byte[KEEP];
@@ -204,10 +211,7 @@ public final class MessageCapture {
                 if (c > '\r') {
                     // Most octets: not a line end, not a NUL, not 8-bit. Take the whole run of them at once: the
                     // loop that finds its end is all a base64 attachment costs per octet.
-                    int j = i + 1;
-                    while (j < end && b[j] > '\r') {
-                        j++;
-                    }
+                    int j = ordinaryRunEnd(b, i + 1, end);
                     lastCr = false;
                     if (length == 0 && c == '.') {
                         out.write(b, run, i - run);
@@ -216,7 +220,12 @@ public final class MessageCapture {
                     }
                     int n = j - i;
                     if (length < KEEP) {
-                        System.arraycopy(b, i, line, length, Math.min(n, KEEP - length));
+                        if (inHeaders || (length == 0 ? c == '-' : line[0] == '-')) {
+                            System.arraycopy(b, i, line, length, Math.min(n, KEEP - length));
+                        } else if (length == 0) {
+                            // A body line is kept only if it may be a MIME boundary: its first octet says it is not.
+                            line[0] = c;
+                        }
                     }
                     length += n;
                     if (length > HeaderLines.MAX_LINE) {
@@ -270,6 +279,27 @@ public final class MessageCapture {
                 }
             }
             out.write(b, run, end - run);
+        }
+
+        /**
+         * Returns the index of the first octet from {@code from} on (before {@code end}) that is not an ordinary one
+         * (14 to 127: no line end, no NUL, no 8-bit octet), or {@code end}. Eight octets are tested at once: with every
+         * octet below 0x80, subtracting 0x0E from each borrows into an octet's top bit exactly where an octet is below
+         * 0x0E, and no borrow crosses an octet before the first such one; an octet of 0x80 or more has its top bit set.
+         */
+        static int ordinaryRunEnd(byte[] b, int from, int end) {
+            int i = from;
+            while (i + 8 <= end) {
+                long v = (long) LONGS.get(b, i);
+                if ((((v - 0x0E0E0E0E0E0E0E0EL) | v) & 0x8080808080808080L) != 0) {
+                    break;
+                }
+                i += 8;
+            }
+            while (i < end && b[i] > '\r') {
+                i++;
+            }
+            return i;
         }
 
         private Violation tooLong() {

@@ -68,4 +68,64 @@ class MessageCaptureTest {
         buffer.close();
         assertThat(sink.toString(StandardCharsets.US_ASCII)).isEqualTo("Subject: x\r\n\r\nline one\r\n..two\r\n");
     }
+
+    /** Every octet value at every position of a run, with every start and end: the first non-ordinary one is found. */
+    @Test
+    void ordinaryRunEnd_findsTheFirstLineEndNulOrEightBitOctet_sweep() {
+        for (int value = 0; value < 256; value++) {
+            boolean ordinary = value > '\r' && value < 128;
+            for (int at = 0; at < 24; at++) {
+                byte[] b = new byte[24];
+                java.util.Arrays.fill(b, (byte) 'A');
+                b[at] = (byte) value;
+                for (int from = 0; from <= at; from++) {
+                    for (int end = at + 1; end <= b.length; end++) {
+                        int expected = ordinary ? end : at;
+                        assertThat(MessageCapture.Scanner.ordinaryRunEnd(b, from, end))
+                                .as("octet %d at %d, from %d to %d", value, at, from, end).isEqualTo(expected);
+                    }
+                }
+                assertThat(MessageCapture.Scanner.ordinaryRunEnd(b, at + 1, b.length)).isEqualTo(b.length);
+            }
+        }
+    }
+
+    /**
+     * Body lines that begin with dashes, written in pieces of every size, never hide the next MIME boundary (whose part
+     * header block is then checked) nor pass for one.
+     */
+    @Test
+    void dashedBodyLines_neverHideOrFakeABoundary_sweep() throws Exception {
+        String[] bodyLines = {"-", "--", "---", "-b1", "--b", "--b1x", "x--b1", "--b1--x", "----b1", "AAAA--b1",
+                "- --b1", "--b1 x"};
+        String[] partHeaders = {"X-Good: yes", "Not a header line"};
+        for (String bodyLine : bodyLines) {
+            for (String partHeader : partHeaders) {
+                String wire = "Subject: s\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                        + "--b1\r\nContent-Type: text/plain\r\n\r\n" + bodyLine + "\r\nAAAA\r\n" + bodyLine + "\r\n"
+                        + "--b1\r\n" + partHeader + "\r\n\r\npart two\r\n--b1--\r\n";
+                byte[] bytes = wire.getBytes(StandardCharsets.US_ASCII);
+                for (int piece : new int[] {1, 2, 3, 5, 8, 13, 8192}) {
+                    MessageCapture.Scanner scanner = new MessageCapture.Scanner(java.io.OutputStream.nullOutputStream(),
+                            false);
+                    String outcome = "accepted";
+                    try {
+                        for (int off = 0; off < bytes.length; off += piece) {
+                            scanner.write(bytes, off, Math.min(piece, bytes.length - off));
+                        }
+                        scanner.end();
+                    } catch (MessageCapture.Violation v) {
+                        outcome = v.getMessage();
+                    }
+                    String what = "body line \"" + bodyLine + "\", part header \"" + partHeader + "\", pieces of "
+                            + piece;
+                    if (partHeader.startsWith("X-")) {
+                        assertThat(outcome).as(what).isEqualTo("accepted");
+                    } else {
+                        assertThat(outcome).as(what).contains("MIME part 2").contains("neither a header field");
+                    }
+                }
+            }
+        }
+    }
 }
