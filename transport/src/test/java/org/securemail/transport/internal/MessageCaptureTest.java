@@ -128,4 +128,92 @@ class MessageCaptureTest {
             }
         }
     }
+
+    private static MimeMessage sample(boolean utf8, boolean multipart) throws Exception {
+        Properties p = new Properties();
+        if (utf8) {
+            p.put("mail.mime.allowutf8", "true");
+        }
+        MimeMessage m = new MimeMessage(Session.getInstance(p));
+        m.setFrom(new InternetAddress(utf8 ? "Jos\u00e9 <jos\u00e9@example.com>" : "Jose <jose@example.com>"));
+        m.setRecipients(MimeMessage.RecipientType.TO, "b@example.com");
+        m.setSubject(utf8 ? "Gr\u00fc\u00dfe \u2013 \u65e5\u672c" : "plain subject", "UTF-8");
+        if (!multipart) {
+            m.setText("line one\r\nline two\r\n", "us-ascii");
+        } else {
+            jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+            text.setText("caf\u00e9 \u00e0 la carte\r\n", "UTF-8");
+            text.setHeader("Content-Transfer-Encoding", "quoted-printable");
+            jakarta.mail.internet.MimeBodyPart bin = new jakarta.mail.internet.MimeBodyPart();
+            byte[] data = new byte[5000];
+            new java.util.Random(7).nextBytes(data);
+            bin.setDataHandler(new jakarta.activation.DataHandler(
+                    new jakarta.mail.util.ByteArrayDataSource(data, "application/octet-stream")));
+            bin.setFileName("data.bin");
+            m.setContent(new jakarta.mail.internet.MimeMultipart(text, bin));
+        }
+        m.saveChanges();
+        return m;
+    }
+
+    /** The capture writes header lines itself: the bytes are still exactly those Jakarta Mail's own writeTo gives. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void capturedBytes_areJakartasOwn(boolean utf8, boolean multipart) throws Exception {
+        MimeMessage m = sample(utf8, multipart);
+        ByteArrayOutputStream jakarta = new ByteArrayOutputStream();
+        m.writeTo(jakarta, MessageCapture.IGNORED_HEADERS);
+        try (CapturedMessage c = MessageCapture.capture(m)) {
+            ByteArrayOutputStream ours = new ByteArrayOutputStream();
+            c.writeTo(ours);
+            assertThat(ours.toByteArray()).isEqualTo(jakarta.toByteArray());
+            assertThat(c.utf8Headers()).isEqualTo(utf8);
+        }
+    }
+
+    /**
+     * Jakarta Mail looks up a {@code StreamProvider} service (a class-path scan) for the line stream of every part it
+     * writes, and again for the part's transfer encoding. The capture gives it a line stream of its own, so only the
+     * second lookup is left: for a simple message one, where Jakarta's own {@code writeTo} into a plain stream makes two.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void capture_skipsTheLineStreamLookup(boolean multipart) throws Exception {
+        MimeMessage m = sample(false, multipart);
+        CountingLoader loader = new CountingLoader(Thread.currentThread().getContextClassLoader());
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            m.writeTo(new ByteArrayOutputStream(), MessageCapture.IGNORED_HEADERS);
+            int jakarta = loader.lookups;
+            loader.lookups = 0;
+            try (CapturedMessage c = MessageCapture.capture(m)) {
+                assertThat(c.size()).isPositive();
+            }
+            // Left: one lookup per part whose content is written through a transfer encoding (the text message; the
+            // quoted-printable and the base64 part), none for a line stream.
+            int encodedParts = multipart ? 2 : 1;
+            assertThat(loader.lookups).as("MessageCapture").isEqualTo(encodedParts);
+            assertThat(jakarta).as("Jakarta's own writeTo").isGreaterThan(encodedParts);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+    }
+
+    /** Counts the service-file lookups for jakarta.mail.util.StreamProvider made through it. */
+    private static final class CountingLoader extends ClassLoader {
+        int lookups;
+
+        CountingLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+            if (name.equals("META-INF/services/jakarta.mail.util.StreamProvider")) {
+                lookups++;
+            }
+            return super.getResources(name);
+        }
+    }
 }
