@@ -11,7 +11,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.LineOutputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
@@ -158,14 +157,44 @@ public final class MessageCapture {
      * headers, else the low byte of each character (any character above U+007F was refused before, by
      * {@link HeaderLines}), then CRLF; the scanner checks them as it checks everything else.
      */
-    static final class Lines extends BufferedOutputStream implements LineOutputStream {
+    static final class Lines extends OutputStream implements LineOutputStream {
         private static final byte[] CRLF = {'\r', '\n'};
 
+        private final OutputStream out;
         private final boolean utf8;
+        private final byte[] buffer = new byte[8 * 1024];
+        private int count;
 
         Lines(OutputStream out, boolean utf8) {
-            super(out, 8 * 1024);
+            this.out = out;
             this.utf8 = utf8;
+        }
+
+        /**
+         * One octet. Not synchronized, unlike {@code BufferedOutputStream}: Jakarta's stream for 7bit, 8bit and binary
+         * content passes a text body to it one octet at a time, and a lock per octet was a sixth of a small message's
+         * send.
+         */
+        @Override
+        public void write(int b) throws IOException {
+            if (count == buffer.length) {
+                drain();
+            }
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len >= buffer.length) {
+                drain();
+                out.write(b, off, len);
+                return;
+            }
+            if (len > buffer.length - count) {
+                drain();
+            }
+            System.arraycopy(b, off, buffer, count, len);
+            count += len;
         }
 
         @Override
@@ -186,6 +215,25 @@ public final class MessageCapture {
         @Override
         public void writeln() throws IOException {
             write(CRLF, 0, 2);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            drain();
+            out.flush();
+        }
+
+        /** A content handler may close the stream it was given: the buffer is passed on, and writing goes on. */
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        private void drain() throws IOException {
+            if (count > 0) {
+                out.write(buffer, 0, count);
+                count = 0;
+            }
         }
     }
 
