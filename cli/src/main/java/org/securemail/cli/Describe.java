@@ -128,20 +128,6 @@ final class Describe {
         }
     }
 
-    /** The policy as the tool names it: DANE, MTA-STS enforce, MTA-STS testing, opportunistic. */
-    static String security(MxSecurity s) {
-        switch (s) {
-            case DANE:
-                return "DANE";
-            case MTA_STS_ENFORCE:
-                return "MTA-STS enforce";
-            case MTA_STS_TESTING:
-                return "MTA-STS testing";
-            default:
-                return "opportunistic";
-        }
-    }
-
     static Json.Obj delivery(DomainDelivery d) {
         List<Object> recipients = new ArrayList<>();
         d.recipients().forEach(r -> recipients.add(r.getAddress()));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.securemail.relay.DomainDelivery;
+import org.securemail.relay.MxSecurity;
 import org.securemail.relay.RelayReport;
 import org.securemail.relay.RelaySender;
 import org.securemail.transport.DeliveryOption;
@@ -88,7 +89,7 @@ final class RelayCommand implements Callable<Integer> {
         if (d.status() == DomainDelivery.Status.DELIVERED) {
             return d.domain() + ": delivered to " + d.mxHost().orElse("?") + " ["
                     + d.address().map(java.net.InetAddress::getHostAddress).orElse("?") + "] under "
-                    + d.security().map(Describe::security).orElse("?");
+                    + d.security().map(MxSecurity::displayName).orElse("?");
         }
         return d.domain() + ": " + d.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + d.failure().map(f -> ": " + Outcomes.message(f)).orElse("");

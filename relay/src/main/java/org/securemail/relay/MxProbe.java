@@ -307,19 +307,7 @@ public final class MxProbe {
      * @return the phrase
      */
     String policyPhrase() {
-        if (security == null) {
-            return "skipped";
-        }
-        switch (security) {
-            case DANE:
-                return "DANE";
-            case MTA_STS_ENFORCE:
-                return "MTA-STS enforce";
-            case MTA_STS_TESTING:
-                return "MTA-STS testing";
-            default:
-                return "opportunistic";
-        }
+        return security == null ? "skipped" : security.displayName();
     }
 
     List<String> lines() {

@@ -26,5 +26,24 @@ public enum MxSecurity {
      * Opportunistic TLS only (RFC 7435): the domain published no policy. TLS was used when the MX offered it, with the
      * certificate not authenticated; an on-path attacker can strip or intercept it. No password is ever sent.
      */
-    OPPORTUNISTIC
+    OPPORTUNISTIC;
+
+    /**
+     * Returns the name reports and the command-line tool show: {@code DANE}, {@code MTA-STS enforce},
+     * {@code MTA-STS testing} or {@code opportunistic}.
+     *
+     * @return the name
+     */
+    public String displayName() {
+        switch (this) {
+            case DANE:
+                return "DANE";
+            case MTA_STS_ENFORCE:
+                return "MTA-STS enforce";
+            case MTA_STS_TESTING:
+                return "MTA-STS testing";
+            default:
+                return "opportunistic";
+        }
+    }
 }
