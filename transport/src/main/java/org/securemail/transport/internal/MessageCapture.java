@@ -44,6 +44,8 @@ public final class MessageCapture {
     /** What SMTP never transmits: Bcc must not be seen by recipients, Content-Length is meaningless in SMTP. */
     static final String[] IGNORED_HEADERS = {"Bcc", "Content-Length"};
 
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private MessageCapture() {
     }
 
@@ -158,8 +160,6 @@ public final class MessageCapture {
      * {@link HeaderLines}), then CRLF; the scanner checks them as it checks everything else.
      */
     static final class Lines extends OutputStream implements LineOutputStream {
-        private static final byte[] CRLF = {'\r', '\n'};
-
         private final OutputStream out;
         private final boolean utf8;
         private final byte[] buffer = new byte[8 * 1024];
@@ -252,8 +252,6 @@ public final class MessageCapture {
      */
     static final class Scanner extends OutputStream {
         private static final int KEEP = 1000;
-
-        private static final byte[] CRLF = {'\r', '\n'};
 
         /** Eight octets of an array read as one long (the order does not matter to {@link #ordinaryRunEnd}). */
         private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
